@@ -1,0 +1,661 @@
+/*
+ * siren — an embeddable incident-response scheduler.
+ *
+ * This header is the whole public interface and its manual. siren decides who is
+ * paged on which channel at which instant, when an escalation moves on, and what
+ * an acknowledgement stops; the host application owns every piece of I/O and
+ * hands it to siren through a table of callbacks (struct siren_host).
+ *
+ * Conventions used throughout:
+ *  - Every function returns an int: SIREN_OK (0) on success or a negative
+ *    SIREN_E* code. siren_strerror() names a code; siren_errmsg() describes the
+ *    last failure on an engine in words (valid until the next call on it).
+ *  - Out-parameters come first, then the object, then inputs.
+ *  - Times are int64_t milliseconds since the Unix epoch, UTC. Durations in
+ *    plans are whole minutes, as in AWS SSM Contacts.
+ *  - Strings are NUL-terminated UTF-8. siren copies every string it keeps; a
+ *    pointer siren returns (in an *_info struct, a notification or an event)
+ *    points into the engine and stays valid until the next call that changes
+ *    the engine, unless the member's comment says otherwise.
+ *  - Every transparent struct starts with `unsigned int version`. Initialise it
+ *    with the *_INIT macro, or with the *_init() function from FFI languages.
+ *    Members are only ever appended; siren reads only the members that the
+ *    version you set declares, and fills only those in structs it writes.
+ *  - An engine is not thread-safe: use one engine per thread, or hold a lock of
+ *    your own around every call. Two engines never share state.
+ *  - A host callback must not call back into the engine that called it. If it
+ *    does, that inner call fails with SIREN_EBUSY and changes nothing.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef SIREN_SIREN_H
+#define SIREN_SIREN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(SIREN_BUILDING_DLL)
+#define SIREN_EXTERN __declspec(dllexport)
+#elif defined(__GNUC__) && defined(SIREN_BUILDING)
+#define SIREN_EXTERN __attribute__((visibility("default")))
+#else
+#define SIREN_EXTERN
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define SIREN_VERSION_MAJOR 0
+#define SIREN_VERSION_MINOR 1
+#define SIREN_VERSION_PATCH 0
+#define SIREN_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define SIREN_VERSION_NUMBER 100
+
+/* The version of the library actually linked, as "MAJOR.MINOR.PATCH". Static
+ * storage; never NULL. */
+SIREN_EXTERN const char *siren_version(void);
+/* The version of the library actually linked, as SIREN_VERSION_NUMBER would
+ * spell it. Bindings compare it with the version they were written for. */
+SIREN_EXTERN int siren_version_number(void);
+
+/* ------------------------------------------------------------------ errors */
+
+enum {
+  SIREN_OK = 0,
+  SIREN_ERROR = -1,     /* internal inconsistency; please report it */
+  SIREN_EINVAL = -2,    /* an argument or a definition is not valid */
+  SIREN_ENOTFOUND = -3, /* no such contact, channel, engagement or page */
+  SIREN_EEXISTS = -4,   /* an object with that name already exists */
+  SIREN_ENOMEM = -5,    /* the allocator failed; nothing was changed */
+  SIREN_EBUSY = -6,     /* called from inside one of this engine's callbacks */
+  SIREN_ECALLBACK = -7, /* a host callback returned non-zero */
+  SIREN_ESTATE = -8,    /* not possible in the object's current state */
+  SIREN_EDENIED = -9,   /* wrong, expired or exhausted code */
+  SIREN_ECORRUPT = -10, /* a record or document is damaged */
+  SIREN_EVERSION = -11  /* a struct or host table version siren does not know */
+};
+
+/* A short static description of an error code ("not found"). Never NULL; an
+ * unknown code gives "unknown error". */
+SIREN_EXTERN const char *siren_strerror(int code);
+
+/* ------------------------------------------------------------ the engine */
+
+typedef struct siren_engine siren_engine;
+
+/* An id of an engagement or a page. Ids are assigned in order from 1 and are
+ * never reused within one engine's record stream; 0 means "none". */
+typedef uint64_t siren_id;
+
+/* Returned by siren_engine_next_deadline() when nothing is scheduled. */
+#define SIREN_NO_DEADLINE INT64_MAX
+
+/* ---------------------------------------------------------- notifications */
+
+/* What the host is asked to deliver. */
+typedef enum siren_notify_kind {
+  SIREN_NOTIFY_PAGE = 1,           /* a page to one contact channel */
+  SIREN_NOTIFY_ACTIVATION_CODE = 2 /* a 6-digit activation code to a channel */
+} siren_notify_kind;
+
+/*
+ * One message for the host to deliver, given to host->notify. All pointers are
+ * valid only during the callback; copy what you keep. A page's id is stable:
+ * the host should report delivery outcomes with siren_page_receipt() and may
+ * use the id to drop duplicates.
+ */
+typedef struct siren_notification {
+  unsigned int version; /* SIREN_NOTIFICATION_VERSION for this library */
+  siren_notify_kind kind;
+  int64_t time;            /* the instant siren decided to send it */
+  siren_id page;           /* PAGE: the page id; else 0 */
+  siren_id engagement;     /* PAGE: the engagement; else 0 */
+  siren_id retry_of;       /* PAGE: the page this one retries after an ERROR; else 0 */
+  const char *contact;     /* alias of the personal contact that owns the channel */
+  const char *channel;     /* the channel's name */
+  const char *channel_type;/* "EMAIL", "SMS", "VOICE" or a host-defined type */
+  const char *address;     /* the delivery address */
+  const char *sender;      /* PAGE: who engages (may be "") */
+  const char *subject;     /* PAGE: public subject for SMS when given, else the subject */
+  const char *content;     /* PAGE: public content for SMS when given, else the content */
+  const char *incident_id; /* PAGE: the incident id given to the engagement, or "" */
+  const char *code;        /* PAGE: the accept code; ACTIVATION_CODE: the activation code */
+  uint32_t stage;          /* PAGE: the personal plan stage (0-based) */
+} siren_notification;
+#define SIREN_NOTIFICATION_VERSION 1
+
+/* ----------------------------------------------------------------- events */
+
+/* Every decision siren takes is reported to host->event (optional), after its
+ * record is stored. A simulator prints these; an agent may log them. */
+typedef enum siren_event_type {
+  SIREN_EVENT_ENGAGEMENT_STARTED = 1,
+  SIREN_EVENT_STAGE_STARTED = 2,      /* contact = the plan's contact */
+  SIREN_EVENT_PAGE_SENT = 3,
+  SIREN_EVENT_PAGE_RETRY = 4,         /* page = the new page, related = the failed one */
+  SIREN_EVENT_PAGE_ACCEPTED = 5,      /* essential says whether it stops the plan */
+  SIREN_EVENT_PAGE_RECEIPT = 6,       /* reason = receipt type name */
+  SIREN_EVENT_CHANNEL_SKIPPED = 7,    /* reason = why */
+  SIREN_EVENT_ENGAGEMENT_STOPPED = 8, /* reason = the reason given */
+  SIREN_EVENT_ENGAGEMENT_COMPLETED = 9,
+  SIREN_EVENT_CHANNEL_ACTIVATED = 10,
+  SIREN_EVENT_CHANNEL_DEACTIVATED = 11,
+  SIREN_EVENT_ACTIVATION_CODE_SENT = 12,
+  SIREN_EVENT_PLAN_REPEATED = 13,     /* stage = the repetition number, from 1 */
+  SIREN_EVENT_CONTACT_ENGAGED = 14    /* an escalation stage engaged contact */
+} siren_event_type;
+
+/* Pointers are valid only during the callback. Members that do not apply to
+ * the type are 0 or "". */
+typedef struct siren_event {
+  unsigned int version; /* SIREN_EVENT_VERSION */
+  siren_event_type type;
+  int64_t time;
+  siren_id engagement;
+  siren_id page;
+  siren_id related;       /* PAGE_RETRY: the failed page */
+  const char *contact;    /* the contact concerned */
+  const char *channel;    /* the channel's name */
+  const char *channel_type;
+  const char *reason;
+  const char *incident_id;
+  int32_t stage;          /* stage index (0-based) where it applies, else -1 */
+  int essential;          /* PAGE_ACCEPTED, CONTACT_ENGAGED: 1 or 0 */
+  int acknowledged;       /* ENGAGEMENT_COMPLETED: 1 or 0 */
+} siren_event;
+#define SIREN_EVENT_VERSION 1
+
+/* Returns the event type's name, as siren-sim prints it ("page.sent"). */
+SIREN_EXTERN const char *siren_event_type_name(siren_event_type type);
+
+/* ------------------------------------------------------------- host table */
+
+/* Log levels given to host->log. */
+enum { SIREN_LOG_ERROR = 0, SIREN_LOG_WARN = 1, SIREN_LOG_INFO = 2, SIREN_LOG_DEBUG = 3 };
+
+/*
+ * The host interface. Fill it with SIREN_HOST_INIT or siren_host_init(), then
+ * set the members. siren copies the table at creation. Every callback gets the
+ * user_data given to siren_engine_new() as its last argument and returns 0 for
+ * success; any other value makes the siren call that triggered it fail with
+ * SIREN_ECALLBACK (what that leaves behind is documented per call).
+ */
+typedef struct siren_host {
+  unsigned int version; /* SIREN_HOST_VERSION; 0 is invalid */
+
+  /* Required. Now, in ms since the epoch, UTC. siren never lets time go
+   * backwards: a value earlier than the last one it saw is taken as that one. */
+  int (*clock)(int64_t *now_ms, void *user_data);
+
+  /* Required. Deliver one message. Called only after the record that decided
+   * it has been stored (at-least-once; deduplicate by page id). */
+  int (*notify)(const siren_notification *n, void *user_data);
+
+  /* Optional. Fill buf with len unpredictable bytes (accept and activation
+   * codes derive from them). When absent, siren uses a fixed deterministic
+   * sequence: fine for tests and simulations, NOT for production. */
+  int (*random)(void *buf, size_t len, void *user_data);
+
+  /* Optional. Store one record durably before siren applies it. If it fails,
+   * the command fails with SIREN_ECALLBACK and changes nothing. When absent,
+   * the engine is in-memory only. Record layout: see "records" below. */
+  int (*storage_append)(const void *record, size_t len, void *user_data);
+
+  /* Optional. A line of diagnostics; the return value is ignored. */
+  int (*log)(int level, const char *message, void *user_data);
+
+  /* Optional. Every decision, after its record is stored; see siren_event. */
+  int (*event)(const siren_event *ev, void *user_data);
+
+  /* Optional allocator, all three or none. free(NULL) must be allowed.
+   * realloc(p, n) with p == NULL must behave as alloc(n). */
+  void *(*mem_alloc)(size_t size, void *user_data);
+  void *(*mem_realloc)(void *ptr, size_t size, void *user_data);
+  void (*mem_free)(void *ptr, void *user_data);
+} siren_host;
+#define SIREN_HOST_VERSION 1
+#define SIREN_HOST_INIT {SIREN_HOST_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+/* Zeroes *host and sets its version. Returns SIREN_EVERSION for a version this
+ * library does not know (0 or newer than SIREN_HOST_VERSION). */
+SIREN_EXTERN int siren_host_init(siren_host *host, unsigned int version);
+
+/* Engine options. Zero in a member means "the default". */
+typedef struct siren_options {
+  unsigned int version; /* SIREN_OPTIONS_VERSION */
+  uint32_t activation_max_attempts;  /* wrong codes allowed per code; default 5 */
+  int64_t activation_code_ttl_ms;    /* code lifetime; default 24 h */
+  uint32_t max_stage_minutes;        /* stage duration cap; default 30 (AWS);
+                                        UINT32_MAX lifts it */
+} siren_options;
+#define SIREN_OPTIONS_VERSION 1
+#define SIREN_OPTIONS_INIT {SIREN_OPTIONS_VERSION, 0, 0, 0}
+SIREN_EXTERN int siren_options_init(siren_options *opts, unsigned int version);
+
+/*
+ * Creates an engine. host is copied; options may be NULL for the defaults;
+ * user_data is passed back to every callback. Errors: SIREN_EINVAL (NULL out
+ * or host, missing clock or notify, half an allocator), SIREN_EVERSION,
+ * SIREN_ENOMEM. On error *out is NULL.
+ */
+SIREN_EXTERN int siren_engine_new(siren_engine **out, const siren_host *host,
+                                  const siren_options *options, void *user_data);
+
+/* Frees the engine and everything it owns. NULL is allowed. Must not be called
+ * from a callback. */
+SIREN_EXTERN void siren_engine_free(siren_engine *engine);
+
+/* The last failure on this engine, in words ("" after success). Valid until
+ * the next call on the engine. NULL engine gives a static message. */
+SIREN_EXTERN const char *siren_errmsg(const siren_engine *engine);
+
+/* When siren next needs siren_engine_advance(): an absolute time in ms, or
+ * SIREN_NO_DEADLINE. Call it again after every command: commands can move it. */
+SIREN_EXTERN int64_t siren_engine_next_deadline(siren_engine *engine);
+
+/*
+ * Fires everything due at or before the host clock's now, in time order (ties
+ * in the order they were scheduled). A firing's logical time is its due time,
+ * so schedules never drift when the host calls late. If *fired is not NULL it
+ * receives the number of firings. If a callback fails, advance stops after the
+ * firing whose record was stored and returns SIREN_ECALLBACK; call it again to
+ * continue (nothing is lost).
+ */
+SIREN_EXTERN int siren_engine_advance(siren_engine *engine, uint32_t *fired);
+
+/* The number of records appended since creation (a host with storage counts
+ * what it was given). */
+SIREN_EXTERN uint64_t siren_engine_record_count(const siren_engine *engine);
+
+/* --------------------------------------------------- contacts and channels */
+
+typedef enum siren_contact_type {
+  SIREN_CONTACT_PERSONAL = 1,
+  SIREN_CONTACT_ESCALATION = 2
+} siren_contact_type;
+
+typedef enum siren_activation {
+  SIREN_NOT_ACTIVATED = 0,
+  SIREN_ACTIVATED = 1
+} siren_activation;
+
+/*
+ * Creates a contact with an empty plan. alias: 1–255 of [a-z0-9_-], unique;
+ * display_name may be NULL. Errors: SIREN_EINVAL, SIREN_EEXISTS.
+ */
+SIREN_EXTERN int siren_contact_create(siren_engine *engine, const char *alias,
+                                      const char *display_name, siren_contact_type type);
+
+/* Deletes a contact and its channels. SIREN_ESTATE when another contact's plan
+ * targets it or an engagement still runs for it. */
+SIREN_EXTERN int siren_contact_delete(siren_engine *engine, const char *alias);
+
+typedef struct siren_contact_info {
+  unsigned int version; /* SIREN_CONTACT_INFO_VERSION */
+  const char *alias;
+  const char *display_name;
+  siren_contact_type type;
+  uint32_t stage_count;
+  uint32_t channel_count;
+  uint32_t repeat_count;
+} siren_contact_info;
+#define SIREN_CONTACT_INFO_VERSION 1
+#define SIREN_CONTACT_INFO_INIT {SIREN_CONTACT_INFO_VERSION, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_contact_info_init(siren_contact_info *info, unsigned int version);
+SIREN_EXTERN int siren_contact_get(siren_contact_info *out, siren_engine *engine,
+                                   const char *alias);
+
+/* The number of contacts, and the alias of the i-th in creation order
+ * (deleted contacts are not counted). NULL when i is out of range. */
+SIREN_EXTERN uint32_t siren_contact_count(const siren_engine *engine);
+SIREN_EXTERN const char *siren_contact_alias_at(const siren_engine *engine, uint32_t i);
+
+/* Flags for siren_channel_create(). */
+#define SIREN_CHANNEL_ACTIVATED 0x1u /* already activated (imports): no code is sent */
+
+/*
+ * Adds a channel to a PERSONAL contact. name: 1–255, unique within the contact.
+ * type: "EMAIL", "SMS", "VOICE" or a host-defined name of [A-Za-z0-9_-] (such a
+ * channel's address is opaque to siren). address: EMAIL needs one '@' with
+ * non-empty sides; SMS and VOICE need E.164 ('+' then 8–15 digits).
+ * Unless flags has SIREN_CHANNEL_ACTIVATED, the channel starts NOT_ACTIVATED
+ * and a 6-digit activation code is sent through notify. Errors: SIREN_EINVAL,
+ * SIREN_ENOTFOUND (contact), SIREN_EEXISTS, SIREN_ECALLBACK (notify failed; the
+ * channel exists, call siren_channel_send_activation_code() again).
+ */
+SIREN_EXTERN int siren_channel_create(siren_engine *engine, const char *contact,
+                                      const char *name, const char *type,
+                                      const char *address, uint32_t flags);
+
+/* Removes a channel. SIREN_ESTATE when the contact's plan targets it. */
+SIREN_EXTERN int siren_channel_delete(siren_engine *engine, const char *contact,
+                                      const char *name);
+
+/* Sends a new activation code (the old one stops working; attempts reset). */
+SIREN_EXTERN int siren_channel_send_activation_code(siren_engine *engine,
+                                                    const char *contact,
+                                                    const char *name);
+
+/* Activates a channel with the code that was sent. Errors: SIREN_EDENIED for a
+ * wrong or expired code, or when the code's attempts are used up (send a new
+ * code); each wrong code counts. SIREN_ESTATE when already activated. */
+SIREN_EXTERN int siren_channel_activate(siren_engine *engine, const char *contact,
+                                        const char *name, const char *code);
+
+/* Deactivates a channel: it is not paged until activated again. */
+SIREN_EXTERN int siren_channel_deactivate(siren_engine *engine, const char *contact,
+                                          const char *name);
+
+typedef struct siren_channel_info {
+  unsigned int version; /* SIREN_CHANNEL_INFO_VERSION */
+  const char *contact;
+  const char *name;
+  const char *type;
+  const char *address;
+  siren_activation activation;
+  uint32_t attempts_left;  /* wrong codes still allowed for the current code */
+  int64_t code_expires;    /* when the current code expires, or 0 */
+} siren_channel_info;
+#define SIREN_CHANNEL_INFO_VERSION 1
+#define SIREN_CHANNEL_INFO_INIT {SIREN_CHANNEL_INFO_VERSION, 0, 0, 0, 0, SIREN_NOT_ACTIVATED, 0, 0}
+SIREN_EXTERN int siren_channel_info_init(siren_channel_info *info, unsigned int version);
+SIREN_EXTERN int siren_channel_get(siren_channel_info *out, siren_engine *engine,
+                                   const char *contact, const char *name);
+/* The name of a contact's i-th channel, or NULL. */
+SIREN_EXTERN const char *siren_channel_name_at(siren_engine *engine, const char *contact,
+                                               uint32_t i);
+
+/* ------------------------------------------------------------------ plans */
+
+/*
+ * A target of a stage. In a PERSONAL contact's plan, set channel (the name of
+ * one of its channels) and retry_interval_minutes (0–60; 0 = no retry after an
+ * ERROR receipt). In an ESCALATION contact's plan, set contact (an alias) and
+ * essential (1 = this contact's acceptance stops the plan).
+ */
+typedef struct siren_target {
+  unsigned int version; /* SIREN_TARGET_VERSION */
+  const char *channel;
+  uint32_t retry_interval_minutes;
+  const char *contact;
+  int essential;
+} siren_target;
+#define SIREN_TARGET_VERSION 1
+#define SIREN_TARGET_INIT {SIREN_TARGET_VERSION, 0, 0, 0, 0}
+SIREN_EXTERN int siren_target_init(siren_target *t, unsigned int version);
+
+/* Stage flags. */
+#define SIREN_STAGE_ALL_ESSENTIAL 0x1u /* every essential contact of the stage must
+                                          accept before the plan stops */
+
+/*
+ * duration_minutes: from the start of this stage to the start of the next; for
+ * the last stage, until the plan has run out. 0–max_stage_minutes, and 0 only
+ * when the stage has a target.
+ */
+typedef struct siren_stage {
+  unsigned int version; /* SIREN_STAGE_VERSION */
+  uint32_t duration_minutes;
+  uint32_t flags;
+  size_t target_count;
+  const siren_target *targets;
+} siren_stage;
+#define SIREN_STAGE_VERSION 1
+#define SIREN_STAGE_INIT {SIREN_STAGE_VERSION, 0, 0, 0, 0}
+SIREN_EXTERN int siren_stage_init(siren_stage *s, unsigned int version);
+
+/*
+ * repeat_count (beyond AWS, like PagerDuty's num_loops): when the last stage
+ * runs out without an acceptance that stops the plan, start again from stage
+ * 0, at most this many times. Used for the plan of the engaged contact.
+ */
+typedef struct siren_plan {
+  unsigned int version; /* SIREN_PLAN_VERSION */
+  size_t stage_count;
+  const siren_stage *stages;
+  uint32_t repeat_count;
+} siren_plan;
+#define SIREN_PLAN_VERSION 1
+#define SIREN_PLAN_INIT {SIREN_PLAN_VERSION, 0, 0, 0}
+SIREN_EXTERN int siren_plan_init(siren_plan *p, unsigned int version);
+
+/*
+ * Replaces a contact's plan (at most 64 stages of at most 64 targets).
+ * Engagements already running keep the plan they started with. Errors:
+ * SIREN_EINVAL (a rule above, or a cycle: an escalation plan that reaches
+ * itself), SIREN_ENOTFOUND (unknown channel or contact; siren_errmsg names
+ * it with its position, e.g. "stages[1].targets[0]: unknown contact ...").
+ */
+SIREN_EXTERN int siren_contact_set_plan(siren_engine *engine, const char *alias,
+                                        const siren_plan *plan);
+
+/* Reads back stage i of a contact's plan: duration and flags into *out (its
+ * targets member is left NULL and target_count set), and the j-th target with
+ * siren_contact_plan_target(). */
+SIREN_EXTERN int siren_contact_plan_stage(siren_stage *out, siren_engine *engine,
+                                          const char *alias, uint32_t i);
+SIREN_EXTERN int siren_contact_plan_target(siren_target *out, siren_engine *engine,
+                                           const char *alias, uint32_t i, uint32_t j);
+
+/* ------------------------------------------------------ engagements, pages */
+
+typedef struct siren_engagement_params {
+  unsigned int version; /* SIREN_ENGAGEMENT_PARAMS_VERSION */
+  const char *contact;        /* required: alias of a personal or escalation contact */
+  const char *sender;         /* required, 1–255 */
+  const char *subject;        /* required, 1–2048 */
+  const char *content;        /* required, 1–8192 */
+  const char *public_subject; /* optional: what SMS gets instead of subject */
+  const char *public_content; /* optional: what SMS gets instead of content */
+  const char *incident_id;    /* optional */
+  const char *idempotency_token; /* optional: a repeat returns the first engagement */
+} siren_engagement_params;
+#define SIREN_ENGAGEMENT_PARAMS_VERSION 1
+#define SIREN_ENGAGEMENT_PARAMS_INIT {SIREN_ENGAGEMENT_PARAMS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_engagement_params_init(siren_engagement_params *p,
+                                              unsigned int version);
+
+/*
+ * Starts an engagement now: stage 0 of the contact's plan starts at once, so
+ * its pages are notified before this returns. *id receives the engagement id.
+ * A repeated idempotency_token returns the first engagement's id and changes
+ * nothing. Errors: SIREN_EINVAL, SIREN_ENOTFOUND, SIREN_ECALLBACK (a notify
+ * failed: the engagement runs; that page got an automatic ERROR receipt).
+ */
+SIREN_EXTERN int siren_engagement_start(siren_id *id, siren_engine *engine,
+                                        const siren_engagement_params *params);
+
+/* Stops an engagement: no further page is sent for it. SIREN_ESTATE when it
+ * has already stopped or completed. reason may be NULL. */
+SIREN_EXTERN int siren_engagement_stop(siren_engine *engine, siren_id engagement,
+                                       const char *reason);
+
+typedef enum siren_engagement_state {
+  SIREN_ENGAGEMENT_ACTIVE = 1,
+  SIREN_ENGAGEMENT_STOPPED = 2,   /* by siren_engagement_stop() */
+  SIREN_ENGAGEMENT_COMPLETED = 3  /* acknowledged, or every plan ran out */
+} siren_engagement_state;
+
+typedef struct siren_engagement_info {
+  unsigned int version; /* SIREN_ENGAGEMENT_INFO_VERSION */
+  siren_id id;
+  const char *contact;
+  const char *sender;
+  const char *subject;
+  const char *content;
+  const char *public_subject;
+  const char *public_content;
+  const char *incident_id;
+  siren_engagement_state state;
+  int acknowledged;      /* an acceptance stopped the engaged contact's plan */
+  int64_t start_time;
+  int64_t stop_time;     /* when it stopped or completed, or 0 */
+  const char *stop_reason;
+  uint32_t page_count;
+} siren_engagement_info;
+#define SIREN_ENGAGEMENT_INFO_VERSION 1
+#define SIREN_ENGAGEMENT_INFO_INIT {SIREN_ENGAGEMENT_INFO_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, (siren_engagement_state)0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_engagement_info_init(siren_engagement_info *info, unsigned int version);
+SIREN_EXTERN int siren_engagement_get(siren_engagement_info *out, siren_engine *engine,
+                                      siren_id engagement);
+
+typedef enum siren_receipt_type {
+  SIREN_RECEIPT_SENT = 1,
+  SIREN_RECEIPT_DELIVERED = 2,
+  SIREN_RECEIPT_READ = 3,
+  SIREN_RECEIPT_ERROR = 4, /* the channel is paged again after its retry interval */
+  SIREN_RECEIPT_STOP = 5   /* the recipient opted out: the channel is deactivated */
+} siren_receipt_type;
+SIREN_EXTERN const char *siren_receipt_type_name(siren_receipt_type type);
+
+/* Records a delivery outcome for a page, at the host clock's now. info may be
+ * NULL (≤ 2048 bytes). */
+SIREN_EXTERN int siren_page_receipt(siren_engine *engine, siren_id page,
+                                    siren_receipt_type type, const char *info);
+
+typedef enum siren_accept_type {
+  SIREN_ACCEPT_DELIVERED = 1,
+  SIREN_ACCEPT_READ = 2
+} siren_accept_type;
+
+typedef enum siren_accept_validation {
+  SIREN_ACCEPT_ENFORCE = 1, /* the code must match (compared in constant time) */
+  SIREN_ACCEPT_IGNORE = 2
+} siren_accept_validation;
+
+/*
+ * Accepts (acknowledges) a page. The accepting contact is paged no more in
+ * this engagement. If the contact is an essential target of the escalation
+ * stage that engaged it, the escalation stops: no later stage starts and no
+ * other contact of it is paged again (pages already sent stay sent). With
+ * SIREN_STAGE_ALL_ESSENTIAL, every essential contact of that stage must accept
+ * first. A non-essential acceptance is recorded and the escalation goes on.
+ * Errors: SIREN_EDENIED (ENFORCE and a wrong code), SIREN_ESTATE (already
+ * accepted), SIREN_ENOTFOUND. note may be NULL.
+ */
+SIREN_EXTERN int siren_page_accept(siren_engine *engine, siren_id page,
+                                   siren_accept_type type, const char *code,
+                                   siren_accept_validation validation, const char *note);
+
+typedef struct siren_page_info {
+  unsigned int version; /* SIREN_PAGE_INFO_VERSION */
+  siren_id id;
+  siren_id engagement;
+  siren_id retry_of;
+  const char *contact;       /* the personal contact paged */
+  const char *channel;
+  const char *channel_type;
+  const char *engaged_by;    /* the escalation contact whose stage paged it, or "" */
+  int32_t escalation_stage;  /* that escalation stage, or -1 */
+  uint32_t stage;            /* the personal plan stage */
+  int essential;             /* an acceptance stops the escalation */
+  int64_t sent_time;
+  int64_t delivered_time;    /* first DELIVERED receipt, or 0 */
+  int64_t read_time;         /* first READ receipt, or 0 */
+  int64_t accepted_time;     /* or 0 */
+  const char *accept_note;   /* or "" */
+  uint32_t receipt_count;
+} siren_page_info;
+#define SIREN_PAGE_INFO_VERSION 1
+#define SIREN_PAGE_INFO_INIT {SIREN_PAGE_INFO_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_page_info_init(siren_page_info *info, unsigned int version);
+SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *engine, siren_id page);
+
+typedef struct siren_receipt_info {
+  unsigned int version; /* SIREN_RECEIPT_INFO_VERSION */
+  siren_receipt_type type;
+  int64_t time;
+  const char *info;
+} siren_receipt_info;
+#define SIREN_RECEIPT_INFO_VERSION 1
+#define SIREN_RECEIPT_INFO_INIT {SIREN_RECEIPT_INFO_VERSION, (siren_receipt_type)0, 0, 0}
+SIREN_EXTERN int siren_receipt_info_init(siren_receipt_info *info, unsigned int version);
+/* The i-th receipt of a page, oldest first. SIREN_ENOTFOUND past the end. */
+SIREN_EXTERN int siren_page_receipt_at(siren_receipt_info *out, siren_engine *engine,
+                                       siren_id page, uint32_t i);
+
+/*
+ * Lists pages, oldest first, as ids. These functions write up to cap ids to
+ * ids (which may be NULL when cap is 0) and the total number that match to
+ * *total, so a caller can ask for the count first and then for the ids.
+ */
+SIREN_EXTERN int siren_engagement_pages(siren_id *ids, size_t cap, size_t *total,
+                                        siren_engine *engine, siren_id engagement);
+SIREN_EXTERN int siren_contact_pages(siren_id *ids, size_t cap, size_t *total,
+                                     siren_engine *engine, const char *contact);
+/* Engagements, oldest first, with the same calling convention. */
+SIREN_EXTERN int siren_engagements(siren_id *ids, size_t cap, size_t *total,
+                                   siren_engine *engine);
+
+/* ---------------------------------------------------------------- preview */
+
+/* A hypothetical acceptance for siren_engagement_preview(): contact accepts
+ * its most recent page after_minutes after the engagement starts. */
+typedef struct siren_preview_ack {
+  unsigned int version; /* SIREN_PREVIEW_ACK_VERSION */
+  const char *contact;
+  uint32_t after_minutes;
+} siren_preview_ack;
+#define SIREN_PREVIEW_ACK_VERSION 1
+#define SIREN_PREVIEW_ACK_INIT {SIREN_PREVIEW_ACK_VERSION, 0, 0}
+SIREN_EXTERN int siren_preview_ack_init(siren_preview_ack *a, unsigned int version);
+
+/* One page a preview predicts. Strings point into the engine and stay valid
+ * until the next call that changes the engine. */
+typedef struct siren_preview_page {
+  unsigned int version; /* SIREN_PREVIEW_PAGE_VERSION */
+  int64_t offset_ms;          /* from the engagement's start */
+  const char *contact;        /* the personal contact paged */
+  const char *channel;
+  const char *channel_type;
+  const char *engaged_by;     /* escalation contact, or "" */
+  int32_t escalation_stage;   /* or -1 */
+  uint32_t stage;             /* personal plan stage */
+} siren_preview_page;
+#define SIREN_PREVIEW_PAGE_VERSION 1
+#define SIREN_PREVIEW_PAGE_INIT {SIREN_PREVIEW_PAGE_VERSION, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_preview_page_init(siren_preview_page *p, unsigned int version);
+
+/*
+ * Predicts the pages an engagement of contact would send, with the given
+ * hypothetical acceptances (acks may be NULL when ack_count is 0), assuming
+ * every page is delivered. Runs the engine's own scheduling code on a scratch
+ * copy of the engagement state: nothing is stored, notified or changed. Writes
+ * up to cap pages to out (each out[i].version must be set) and the number
+ * predicted to *total. Channels that are not activated are skipped, as they
+ * would be. Errors: SIREN_ENOTFOUND, SIREN_EINVAL, SIREN_ENOMEM.
+ */
+SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, size_t *total,
+                                          siren_engine *engine, const char *contact,
+                                          const siren_preview_ack *acks, size_t ack_count);
+
+/* ---------------------------------------------------------------- records */
+
+/*
+ * Every change is a record given to host->storage_append before it is
+ * applied. Layout (all integers little-endian):
+ *   u32 length of the whole record, this field and the checksum included
+ *   u8  record format version (SIREN_RECORD_VERSION)
+ *   u8  record type
+ *   u16 reserved, 0
+ *   u64 sequence number, from 1
+ *   i64 logical time, ms
+ *   ... type-specific fields ...
+ *   u32 CRC-32C of every byte before it
+ * A record is self-delimiting and verifiable on its own. Replay from storage
+ * arrives in a later version; the format is versioned so that it can.
+ */
+#define SIREN_RECORD_VERSION 1
+
+/* Checks one record (length, version, checksum). *type receives its type when
+ * not NULL. Errors: SIREN_ECORRUPT, SIREN_EVERSION. */
+SIREN_EXTERN int siren_record_check(const void *record, size_t len, unsigned int *type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIREN_SIREN_H */

@@ -1,0 +1,466 @@
+/*
+ * The engine: creation from the host table, error state, the re-entry guard,
+ * the path every change takes (record → prepare → store → commit), the two
+ * outputs (notifications and events), and time (next deadline, advance).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "util/hash.h"
+
+SIREN_EXTERN const char *siren_version(void) { return SIREN_VERSION_STRING; }
+SIREN_EXTERN int siren_version_number(void) { return SIREN_VERSION_NUMBER; }
+
+SIREN_EXTERN const char *siren_strerror(int code) {
+  switch (code) {
+  case SIREN_OK: return "success";
+  case SIREN_ERROR: return "internal error";
+  case SIREN_EINVAL: return "invalid argument";
+  case SIREN_ENOTFOUND: return "not found";
+  case SIREN_EEXISTS: return "already exists";
+  case SIREN_ENOMEM: return "out of memory";
+  case SIREN_EBUSY: return "engine called from its own callback";
+  case SIREN_ECALLBACK: return "host callback failed";
+  case SIREN_ESTATE: return "not possible in the current state";
+  case SIREN_EDENIED: return "code denied";
+  case SIREN_ECORRUPT: return "corrupt record or document";
+  case SIREN_EVERSION: return "unsupported version";
+  default: return "unknown error";
+  }
+}
+
+/* ------------------------------------------------- versioned struct inits */
+
+#define DEFINE_INIT(fn, type, current)                       \
+  SIREN_EXTERN int fn(type *p, unsigned int version) {       \
+    if (!p) return SIREN_EINVAL;                             \
+    if (version == 0 || version > (current)) return SIREN_EVERSION; \
+    memset(p, 0, sizeof *p);                                 \
+    p->version = version;                                    \
+    return SIREN_OK;                                         \
+  }
+
+DEFINE_INIT(siren_host_init, siren_host, SIREN_HOST_VERSION)
+DEFINE_INIT(siren_options_init, siren_options, SIREN_OPTIONS_VERSION)
+DEFINE_INIT(siren_contact_info_init, siren_contact_info, SIREN_CONTACT_INFO_VERSION)
+DEFINE_INIT(siren_channel_info_init, siren_channel_info, SIREN_CHANNEL_INFO_VERSION)
+DEFINE_INIT(siren_target_init, siren_target, SIREN_TARGET_VERSION)
+DEFINE_INIT(siren_stage_init, siren_stage, SIREN_STAGE_VERSION)
+DEFINE_INIT(siren_plan_init, siren_plan, SIREN_PLAN_VERSION)
+DEFINE_INIT(siren_engagement_params_init, siren_engagement_params,
+            SIREN_ENGAGEMENT_PARAMS_VERSION)
+DEFINE_INIT(siren_engagement_info_init, siren_engagement_info, SIREN_ENGAGEMENT_INFO_VERSION)
+DEFINE_INIT(siren_page_info_init, siren_page_info, SIREN_PAGE_INFO_VERSION)
+DEFINE_INIT(siren_receipt_info_init, siren_receipt_info, SIREN_RECEIPT_INFO_VERSION)
+DEFINE_INIT(siren_preview_ack_init, siren_preview_ack, SIREN_PREVIEW_ACK_VERSION)
+DEFINE_INIT(siren_preview_page_init, siren_preview_page, SIREN_PREVIEW_PAGE_VERSION)
+
+SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
+  switch (type) {
+  case SIREN_EVENT_ENGAGEMENT_STARTED: return "engagement.started";
+  case SIREN_EVENT_STAGE_STARTED: return "stage.started";
+  case SIREN_EVENT_PAGE_SENT: return "page.sent";
+  case SIREN_EVENT_PAGE_RETRY: return "page.retry";
+  case SIREN_EVENT_PAGE_ACCEPTED: return "page.accepted";
+  case SIREN_EVENT_PAGE_RECEIPT: return "page.receipt";
+  case SIREN_EVENT_CHANNEL_SKIPPED: return "channel.skipped";
+  case SIREN_EVENT_ENGAGEMENT_STOPPED: return "engagement.stopped";
+  case SIREN_EVENT_ENGAGEMENT_COMPLETED: return "engagement.completed";
+  case SIREN_EVENT_CHANNEL_ACTIVATED: return "channel.activated";
+  case SIREN_EVENT_CHANNEL_DEACTIVATED: return "channel.deactivated";
+  case SIREN_EVENT_ACTIVATION_CODE_SENT: return "channel.code_sent";
+  case SIREN_EVENT_PLAN_REPEATED: return "plan.repeated";
+  case SIREN_EVENT_CONTACT_ENGAGED: return "contact.engaged";
+  default: return "unknown";
+  }
+}
+
+SIREN_EXTERN const char *siren_receipt_type_name(siren_receipt_type type) {
+  switch (type) {
+  case SIREN_RECEIPT_SENT: return "SENT";
+  case SIREN_RECEIPT_DELIVERED: return "DELIVERED";
+  case SIREN_RECEIPT_READ: return "READ";
+  case SIREN_RECEIPT_ERROR: return "ERROR";
+  case SIREN_RECEIPT_STOP: return "STOP";
+  default: return "UNKNOWN";
+  }
+}
+
+/* ---------------------------------------------------------------- errors */
+
+int sr_err(siren_engine *e, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->errmsg, sizeof e->errmsg, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+void sr_log(siren_engine *e, int level, const char *fmt, ...) {
+  if (e->quiet || !e->host.log) return;
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  e->busy++;
+  (void)e->host.log(level, buf, e->ud);
+  e->busy--;
+}
+
+SIREN_EXTERN const char *siren_errmsg(const siren_engine *e) {
+  if (!e) return "no engine (NULL)";
+  return e->errmsg;
+}
+
+/* -------------------------------------------------------------- creation */
+
+SIREN_EXTERN int siren_engine_new(siren_engine **out, const siren_host *host,
+                                  const siren_options *options, void *user_data) {
+  if (!out) return SIREN_EINVAL;
+  *out = NULL;
+  if (!host) return SIREN_EINVAL;
+  if (host->version == 0 || host->version > SIREN_HOST_VERSION) return SIREN_EVERSION;
+  if (!host->clock || !host->notify) return SIREN_EINVAL;
+  int allocs = !!host->mem_alloc + !!host->mem_realloc + !!host->mem_free;
+  if (allocs != 0 && allocs != 3) return SIREN_EINVAL;
+  if (options && (options->version == 0 || options->version > SIREN_OPTIONS_VERSION))
+    return SIREN_EVERSION;
+
+  sr_mem mem = sr_mem_libc;
+  if (allocs == 3) {
+    mem.alloc = host->mem_alloc;
+    mem.realloc = host->mem_realloc;
+    mem.free = host->mem_free;
+    mem.ud = user_data;
+  }
+  siren_engine *e = sr_calloc(&mem, 1, sizeof *e);
+  if (!e) return SIREN_ENOMEM;
+  e->mem = mem;
+  e->host = *host;
+  e->ud = user_data;
+  siren_options_init(&e->opts, SIREN_OPTIONS_VERSION);
+  if (options) {
+    if (options->activation_max_attempts) e->opts.activation_max_attempts = options->activation_max_attempts;
+    if (options->activation_code_ttl_ms > 0) e->opts.activation_code_ttl_ms = options->activation_code_ttl_ms;
+    if (options->max_stage_minutes) e->opts.max_stage_minutes = options->max_stage_minutes;
+  }
+  if (!e->opts.activation_max_attempts) e->opts.activation_max_attempts = 5;
+  if (!e->opts.activation_code_ttl_ms) e->opts.activation_code_ttl_ms = INT64_C(24) * 3600 * 1000;
+  if (!e->opts.max_stage_minutes) e->opts.max_stage_minutes = 30;
+  e->now = INT64_MIN;
+  e->rt.failed_head = e->rt.failed_tail = SR_NONE;
+  *out = e;
+  return SIREN_OK;
+}
+
+static void free_directory(siren_engine *e) {
+  for (size_t i = 0; i < e->contact_count; i++) {
+    sr_contact *c = &e->contacts[i];
+    sr_free(&e->mem, c->alias);
+    sr_free(&e->mem, c->display);
+    sr_free(&e->mem, c->channels);
+    sr_plan_release(e, c->plan);
+  }
+  for (size_t i = 0; i < e->channel_count; i++) {
+    sr_channel *ch = &e->channels[i];
+    sr_free(&e->mem, ch->name);
+    sr_free(&e->mem, ch->type);
+    sr_free(&e->mem, ch->address);
+  }
+  sr_free(&e->mem, e->contacts);
+  sr_free(&e->mem, e->channels);
+  sr_map_free(&e->mem, &e->aliases);
+}
+
+SIREN_EXTERN void siren_engine_free(siren_engine *e) {
+  if (!e || e->busy) return;
+  sr_runtime_free(e, &e->rt);
+  free_directory(e);
+  for (int i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
+  sr_free(&e->mem, e->recbuf);
+  sr_mem mem = e->mem;
+  sr_free(&mem, e);
+}
+
+SIREN_EXTERN uint64_t siren_engine_record_count(const siren_engine *e) { return e ? e->seq : 0; }
+
+/* ------------------------------------------------------ call discipline */
+
+int sr_query(siren_engine *e) {
+  if (e->busy) return SIREN_EBUSY;
+  e->errmsg[0] = '\0';
+  return SIREN_OK;
+}
+
+static int read_clock(siren_engine *e) {
+  int64_t t = 0;
+  e->busy++;
+  int rc = e->host.clock(&t, e->ud);
+  e->busy--;
+  if (rc) return sr_err(e, SIREN_ECALLBACK, "clock callback failed (%d)", rc);
+  if (t > e->now) e->now = t;
+  return SIREN_OK;
+}
+
+/* Every command starts here: it reads the clock and fires what is already due,
+ * so that a command never lands before a stage that was due earlier. */
+int sr_begin(siren_engine *e) {
+  if (e->busy) return SIREN_EBUSY;
+  e->errmsg[0] = '\0';
+  e->cb_failed = 0;
+  int rc = read_clock(e);
+  if (rc) return rc;
+  rc = sr_fire_due(e, e->now, NULL);
+  /* A failed notify or event while catching up does not stop the command; it
+   * is reported when the command ends. Storage failures do. */
+  return rc == SIREN_ECALLBACK && e->cb_failed ? SIREN_OK : rc;
+}
+
+int sr_end(siren_engine *e, int rc) {
+  /* What the command made due now (a 0-minute stage) fires before it returns.
+   * A storage failure here leaves the timer due: next_deadline() says now. */
+  if (rc == SIREN_OK) (void)sr_fire_due(e, e->now, NULL);
+  if (rc == SIREN_OK && e->cb_failed) {
+    if (!e->errmsg[0]) sr_err(e, SIREN_ECALLBACK, "a notify or event callback failed");
+    rc = SIREN_ECALLBACK;
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------- records, apply */
+
+int sr_prep_keep(siren_engine *e, void *p) {
+  if (!p) return SIREN_ENOMEM;
+  e->prep[e->prep_count++] = p;
+  return SIREN_OK;
+}
+
+int sr_prep_str(siren_engine *e, const sr_str *s) {
+  return sr_prep_keep(e, sr_strndup(&e->mem, s->p, s->n));
+}
+
+void *sr_prep_take(siren_engine *e, int i) {
+  void *p = e->prep[i];
+  e->prep[i] = NULL;
+  return p;
+}
+
+static void prep_discard(siren_engine *e) {
+  for (int i = 0; i < e->prep_count; i++) {
+    sr_free(&e->mem, e->prep[i]);
+    e->prep[i] = NULL;
+  }
+  e->prep_count = 0;
+}
+
+static uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+static int fill_nonce(siren_engine *e, sr_rec *r) {
+  if (e->host.random && !e->quiet) {
+    e->busy++;
+    int rc = e->host.random(r->nonce, sizeof r->nonce, e->ud);
+    e->busy--;
+    if (rc) return sr_err(e, SIREN_ECALLBACK, "random callback failed (%d)", rc);
+    return SIREN_OK;
+  }
+  /* Documented fallback for tests and simulations: predictable by design. */
+  uint64_t a = splitmix64(r->seq * 2), b = splitmix64(r->seq * 2 + 1);
+  for (int i = 0; i < 8; i++) {
+    r->nonce[i] = (uint8_t)(a >> (8 * i));
+    r->nonce[8 + i] = (uint8_t)(b >> (8 * i));
+  }
+  return SIREN_OK;
+}
+
+void sr_code(siren_engine *e, sr_rec *r, char out[8]) {
+  (void)e;
+  uint8_t msg[4];
+  uint32_t n = r->codes_used++;
+  for (int i = 0; i < 4; i++) msg[i] = (uint8_t)(n >> (8 * i));
+  uint64_t h = sr_siphash24(r->nonce, msg, sizeof msg);
+  snprintf(out, 8, "%06u", (unsigned)(h % 1000000u));
+}
+
+static int prepare(siren_engine *e, sr_rec *r) {
+  switch (r->type) {
+  case SR_REC_CONTACT_CREATE:
+  case SR_REC_CONTACT_DELETE:
+  case SR_REC_CHANNEL_CREATE:
+  case SR_REC_CHANNEL_DELETE:
+  case SR_REC_CODE_SEND:
+  case SR_REC_ACTIVATE:
+  case SR_REC_DEACTIVATE:
+  case SR_REC_PLAN_SET:
+    return sr_contact_prepare(e, r);
+  default:
+    return sr_engagement_prepare(e, r);
+  }
+}
+
+static void commit(siren_engine *e, sr_rec *r) {
+  switch (r->type) {
+  case SR_REC_CONTACT_CREATE:
+  case SR_REC_CONTACT_DELETE:
+  case SR_REC_CHANNEL_CREATE:
+  case SR_REC_CHANNEL_DELETE:
+  case SR_REC_CODE_SEND:
+  case SR_REC_ACTIVATE:
+  case SR_REC_DEACTIVATE:
+  case SR_REC_PLAN_SET:
+    sr_contact_commit(e, r);
+    break;
+  default:
+    sr_engagement_commit(e, r);
+    break;
+  }
+}
+
+int sr_exec(siren_engine *e, sr_rec *r) {
+  r->seq = e->seq + 1;
+  int rc = fill_nonce(e, r);
+  if (rc) return rc;
+  e->prep_count = 0;
+  rc = prepare(e, r);
+  if (rc) {
+    prep_discard(e);
+    return rc == SIREN_ENOMEM ? sr_err(e, rc, "out of memory") : rc;
+  }
+  if (!e->quiet && e->host.storage_append) {
+    size_t len;
+    rc = sr_rec_encode(e, r, &len);
+    if (rc) {
+      prep_discard(e);
+      return sr_err(e, rc, rc == SIREN_ENOMEM ? "out of memory" : "record too large");
+    }
+    e->busy++;
+    int src = e->host.storage_append(e->recbuf, len, e->ud);
+    e->busy--;
+    if (src) {
+      prep_discard(e);
+      return sr_err(e, SIREN_ECALLBACK, "storage append failed (%d); nothing was changed", src);
+    }
+  }
+  e->seq = r->seq;
+  r->codes_used = 0;
+  commit(e, r);
+  prep_discard(e); /* commit took what it needed; anything left is unused */
+  return SIREN_OK;
+}
+
+/* ---------------------------------------------------------------- output */
+
+void sr_event_init(siren_event *ev, siren_event_type type, int64_t t) {
+  memset(ev, 0, sizeof *ev);
+  ev->version = SIREN_EVENT_VERSION;
+  ev->type = type;
+  ev->time = t;
+  ev->contact = ev->channel = ev->channel_type = ev->reason = ev->incident_id = "";
+  ev->stage = -1;
+}
+
+void sr_emit(siren_engine *e, const siren_event *ev) {
+  if (e->quiet || !e->host.event) return;
+  e->busy++;
+  int rc = e->host.event(ev, e->ud);
+  e->busy--;
+  if (rc) {
+    e->cb_failed = 1;
+    sr_err(e, SIREN_ECALLBACK, "event callback failed (%d)", rc);
+  }
+}
+
+void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page) {
+  if (e->quiet) return;
+  e->busy++;
+  int rc = e->host.notify(n, e->ud);
+  e->busy--;
+  if (!rc) return;
+  e->cb_failed = 1;
+  sr_err(e, SIREN_ECALLBACK, "notify callback failed (%d)", rc);
+  if (page == SR_NONE) return;
+  sr_page *pg = &e->rt.pages[page];
+  if (pg->failed_queued) return;
+  pg->failed_queued = 1;
+  pg->next_failed = SR_NONE;
+  if (e->rt.failed_tail == SR_NONE)
+    e->rt.failed_head = page;
+  else
+    e->rt.pages[e->rt.failed_tail].next_failed = page;
+  e->rt.failed_tail = page;
+}
+
+/* A page whose notify failed gets an automatic ERROR receipt, so its channel's
+ * retry interval applies as if the provider had reported the failure. */
+static int drain_failed(siren_engine *e) {
+  while (e->rt.failed_head != SR_NONE) {
+    uint32_t p = e->rt.failed_head;
+    sr_rec r;
+    sr_rec_init(&r, SR_REC_RECEIPT);
+    r.time = e->now;
+    if (sr_rec_int(&e->mem, &r, (int64_t)p + 1) ||
+        sr_rec_int(&e->mem, &r, SIREN_RECEIPT_ERROR) ||
+        sr_rec_str(&e->mem, &r, "notify callback failed"))
+      return SIREN_ENOMEM;
+    int rc = sr_exec(e, &r);
+    sr_rec_free(&e->mem, &r);
+    if (rc) return rc;
+    /* The commit of the receipt unlinked the page from the failed list. */
+  }
+  return SIREN_OK;
+}
+
+/* ------------------------------------------------------------------ time */
+
+int sr_fire_due(siren_engine *e, int64_t until, uint32_t *fired) {
+  uint32_t n = 0;
+  int rc = drain_failed(e);
+  for (;;) {
+    if (rc) break;
+    const sr_timer *t = sr_timer_peek(e);
+    if (!t || t->due > until) break;
+    sr_rec r;
+    sr_rec_init(&r, SR_REC_TIMER);
+    r.time = t->due;
+    /* ints: kind, ref, gen — enough for replay to find the same timer. */
+    r.ints[0] = t->kind;
+    r.ints[1] = t->ref;
+    r.ints[2] = t->gen;
+    r.int_count = 3;
+    rc = sr_exec(e, &r);
+    if (rc) break;
+    n++;
+    rc = drain_failed(e);
+    if (e->cb_failed && !e->quiet) {
+      rc = rc ? rc : SIREN_ECALLBACK;
+      break;
+    }
+  }
+  if (fired) *fired = n;
+  return rc;
+}
+
+SIREN_EXTERN int64_t siren_engine_next_deadline(siren_engine *e) {
+  if (!e || e->busy) return SIREN_NO_DEADLINE;
+  if (e->rt.failed_head != SR_NONE) return e->now; /* an automatic receipt is owed */
+  const sr_timer *t = sr_timer_peek(e);
+  return t ? t->due : SIREN_NO_DEADLINE;
+}
+
+SIREN_EXTERN int siren_engine_advance(siren_engine *e, uint32_t *fired) {
+  if (fired) *fired = 0;
+  if (!e) return SIREN_EINVAL;
+  if (e->busy) return SIREN_EBUSY;
+  e->errmsg[0] = '\0';
+  e->cb_failed = 0;
+  int rc = read_clock(e);
+  if (rc) return rc;
+  rc = sr_fire_due(e, e->now, fired);
+  return sr_end(e, rc);
+}

@@ -1,0 +1,317 @@
+/*
+ * The engine's private data model, shared by the files of src/.
+ *
+ * Two halves: the directory (contacts, channels, plans: what users define) and
+ * the runtime (engagements, plan runs, pages, timers: what is happening). The
+ * runtime is one struct so that siren_engagement_preview() can swap in a
+ * scratch runtime, run the real scheduling code on it, and swap it back.
+ *
+ * Every change goes through a record (journal.c): a command fills an sr_rec,
+ * sr_exec() prepares the allocations it needs, appends the encoded record to
+ * storage, then commits it with the same function replay will use. Commit
+ * functions cannot fail: everything they allocate was reserved in prepare.
+ */
+#ifndef SIREN_INTERNAL_H
+#define SIREN_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "siren/siren.h"
+#include "util/map.h"
+#include "util/mem.h"
+
+#define SR_NONE UINT32_MAX
+#define SR_MINUTE_MS INT64_C(60000)
+#define SR_MAX_NAME 255
+#define SR_MAX_STAGES 64
+#define SR_MAX_TARGETS 64
+#define SR_MAX_REPEAT 100
+#define SR_MAX_DEPTH 8 /* escalation plans nested in escalation plans */
+
+/* ------------------------------------------------------------- directory */
+
+enum { SR_CH_EMAIL = 1, SR_CH_SMS = 2, SR_CH_VOICE = 3, SR_CH_OTHER = 4 };
+
+typedef struct sr_channel {
+  uint32_t contact;
+  char *name, *type, *address;
+  uint8_t kind;      /* SR_CH_* */
+  uint8_t activated; /* siren_activation */
+  uint8_t deleted;
+  uint8_t has_code;
+  char code[8];      /* current activation code, NUL-terminated */
+  int64_t code_expires;
+  uint32_t attempts_left;
+} sr_channel;
+
+typedef struct sr_target {
+  uint32_t ref; /* channel index (personal plan) or contact index (escalation) */
+  uint32_t retry_minutes;
+  uint8_t essential;
+} sr_target;
+
+typedef struct sr_stage {
+  uint32_t duration_minutes;
+  uint32_t flags;
+  uint32_t target_count;
+  sr_target *targets;
+} sr_stage;
+
+/* Plans are shared by reference: a run keeps the plan it started with even
+ * when the contact gets a new one. */
+typedef struct sr_plan {
+  uint32_t refs;
+  uint32_t stage_count;
+  uint32_t repeat_count;
+  sr_stage *stages;
+} sr_plan;
+
+typedef struct sr_contact {
+  char *alias, *display;
+  uint8_t type; /* siren_contact_type */
+  uint8_t deleted;
+  sr_plan *plan; /* never NULL: an empty plan has 0 stages */
+  uint32_t *channels;
+  size_t channel_count, channel_cap;
+  uint32_t live_runs; /* active runs of this contact's plan */
+  uint32_t first_page, last_page; /* intrusive list through sr_page.next_in_contact */
+} sr_contact;
+
+/* --------------------------------------------------------------- runtime */
+
+enum { SR_RUN_ACTIVE = 1, SR_RUN_DONE = 2, SR_RUN_STOPPED = 3 };
+
+/* One contact's plan being walked within an engagement. An escalation run
+ * has child runs, one per contact engaged by its stages. */
+typedef struct sr_run {
+  uint32_t engagement;
+  uint32_t contact;
+  sr_plan *plan;
+  uint32_t parent;       /* run index or SR_NONE */
+  int32_t parent_stage;  /* the parent's stage that engaged this run */
+  uint32_t parent_loop;  /* the parent's repetition at that time */
+  uint8_t essential;     /* an acceptance here counts for the parent */
+  uint8_t state;
+  uint8_t acked;
+  uint8_t depth;         /* 0 for the engaged contact's run */
+  uint32_t stage;
+  uint32_t loop;
+  uint32_t gen;          /* bumped when the run stops: its timers go stale */
+  int64_t stage_start;
+  uint32_t first_child, next_sibling;
+  uint32_t next_in_engagement;
+} sr_run;
+
+typedef struct sr_receipt {
+  uint8_t type;
+  int64_t time;
+  char *info;
+} sr_receipt;
+
+typedef struct sr_page {
+  uint32_t engagement, run, contact, channel;
+  uint32_t stage;
+  uint32_t retry_minutes;
+  uint64_t retry_of;
+  int64_t sent, delivered, read, accepted;
+  char code[8];
+  char *note;
+  uint8_t is_accepted;
+  uint8_t retry_pending;
+  sr_receipt *receipts;
+  size_t receipt_count, receipt_cap;
+  uint32_t next_in_engagement, next_in_contact;
+  uint32_t next_failed; /* notify failed: list of pages awaiting an ERROR receipt */
+  uint8_t failed_queued;
+} sr_page;
+
+typedef struct sr_engagement {
+  uint32_t contact;
+  char *sender, *subject, *content, *public_subject, *public_content, *incident, *token;
+  char *stop_reason;
+  uint8_t state; /* siren_engagement_state */
+  uint8_t acknowledged;
+  int64_t start, stop;
+  uint32_t root;
+  uint32_t live_runs;
+  uint32_t page_count;
+  uint32_t first_page, last_page;
+  uint32_t first_run, last_run;
+} sr_engagement;
+
+enum { SR_TIMER_STAGE = 1, SR_TIMER_RETRY = 2 };
+
+typedef struct sr_timer {
+  int64_t due;
+  uint64_t seq;
+  uint32_t ref;
+  uint32_t gen;
+  uint8_t kind;
+} sr_timer;
+
+typedef struct sr_runtime {
+  sr_engagement *engagements;
+  size_t engagement_count, engagement_cap;
+  sr_run *runs;
+  size_t run_count, run_cap;
+  sr_page *pages;
+  size_t page_count, page_cap;
+  sr_timer *heap;
+  size_t heap_count, heap_cap;
+  uint64_t timer_seq;
+  sr_map tokens; /* idempotency token -> engagement index */
+  uint32_t failed_head, failed_tail;
+} sr_runtime;
+
+/* ---------------------------------------------------------------- records */
+
+enum {
+  SR_REC_CONTACT_CREATE = 1,
+  SR_REC_CONTACT_DELETE = 2,
+  SR_REC_CHANNEL_CREATE = 3,
+  SR_REC_CHANNEL_DELETE = 4,
+  SR_REC_CODE_SEND = 5,
+  SR_REC_ACTIVATE = 6,
+  SR_REC_DEACTIVATE = 7,
+  SR_REC_PLAN_SET = 8,
+  SR_REC_ENGAGEMENT_START = 9,
+  SR_REC_ENGAGEMENT_STOP = 10,
+  SR_REC_RECEIPT = 11,
+  SR_REC_ACCEPT = 12,
+  SR_REC_TIMER = 13,
+  SR_REC_TYPE_MAX = 13
+};
+
+typedef struct sr_str {
+  const char *p; /* NUL-terminated */
+  size_t n;
+} sr_str;
+
+#define SR_REC_INLINE_INTS 16
+#define SR_REC_INLINE_STRS 10
+
+typedef struct sr_rec {
+  uint8_t type;
+  uint64_t seq;
+  int64_t time;
+  uint8_t nonce[16];
+  uint32_t codes_used; /* derivation counter while committing */
+  int64_t *ints;
+  size_t int_count, int_cap;
+  sr_str *strs;
+  size_t str_count, str_cap;
+  int64_t int_inline[SR_REC_INLINE_INTS];
+  sr_str str_inline[SR_REC_INLINE_STRS];
+} sr_rec;
+
+/* ----------------------------------------------------------------- engine */
+
+struct siren_engine {
+  siren_host host;
+  void *ud;
+  sr_mem mem;
+  siren_options opts;
+
+  int64_t now;      /* logical time: never goes backwards */
+  uint64_t seq;     /* records appended */
+  uint64_t det_rng; /* state of the deterministic fallback "random" */
+  int busy;         /* inside a callback */
+  int quiet;        /* preview: no storage, no callbacks */
+  int cb_failed;    /* a notify/event callback failed during this call */
+
+  sr_contact *contacts;
+  size_t contact_count, contact_cap;
+  uint32_t live_contacts;
+  sr_map aliases;
+  sr_channel *channels;
+  size_t channel_count, channel_cap;
+
+  sr_runtime rt;
+
+  /* Preview capture (quiet mode). */
+  siren_preview_page *preview_out;
+  size_t preview_cap, preview_total;
+  int64_t preview_origin;
+
+  /* Allocations a record's prepare step made for its commit step to take. */
+  void *prep[12];
+  int prep_count;
+
+  uint8_t *recbuf;
+  size_t recbuf_cap;
+  char errmsg[512];
+};
+
+/* engine.c */
+int sr_err(siren_engine *e, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void sr_log(siren_engine *e, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+int sr_begin(siren_engine *e); /* re-entry check, clear errmsg, fire what is due */
+int sr_exec(siren_engine *e, sr_rec *r);
+void sr_emit(siren_engine *e, const siren_event *ev);
+void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page);
+void sr_event_init(siren_event *ev, siren_event_type type, int64_t t);
+void sr_code(siren_engine *e, sr_rec *r, char out[8]);
+/* Prepare-step helpers: keep an allocation for the commit step (freed if the
+ * record is not committed); 0 or SIREN_ENOMEM. */
+int sr_prep_keep(siren_engine *e, void *p);
+int sr_prep_str(siren_engine *e, const sr_str *s);
+void *sr_prep_take(siren_engine *e, int i);
+int sr_end(siren_engine *e, int rc);
+int sr_query(siren_engine *e);
+int sr_fire_due(siren_engine *e, int64_t until, uint32_t *fired);
+
+/* journal.c */
+void sr_rec_init(sr_rec *r, uint8_t type);
+void sr_rec_free(const sr_mem *m, sr_rec *r);
+int sr_rec_int(const sr_mem *m, sr_rec *r, int64_t v);
+int sr_rec_str(const sr_mem *m, sr_rec *r, const char *s); /* NULL stored as "" */
+int sr_rec_encode(siren_engine *e, const sr_rec *r, size_t *len);
+int sr_rec_decode(const sr_mem *m, sr_rec *r, const uint8_t *buf, size_t len);
+
+/* timers.c */
+int sr_timer_reserve(siren_engine *e, size_t extra);
+void sr_timer_push(siren_engine *e, int64_t due, uint8_t kind, uint32_t ref, uint32_t gen);
+int sr_timer_valid(const siren_engine *e, const sr_timer *t);
+/* Drops stale timers from the top; returns the top or NULL. */
+const sr_timer *sr_timer_peek(siren_engine *e);
+void sr_timer_pop(siren_engine *e);
+
+/* contact.c */
+sr_contact *sr_contact_find(siren_engine *e, const char *alias, uint32_t *index);
+sr_channel *sr_channel_find(siren_engine *e, const sr_contact *c, const char *name,
+                            uint32_t *index);
+int sr_contact_prepare(siren_engine *e, const sr_rec *r);
+void sr_contact_commit(siren_engine *e, sr_rec *r);
+void sr_plan_release(siren_engine *e, sr_plan *p);
+const char *sr_channel_kind_name(uint8_t kind);
+
+/* escalation.c: plan runs */
+/* Upper bounds of what starting a run of contact (or stage s of a run) adds. */
+void sr_start_cost(const siren_engine *e, uint32_t contact, uint32_t depth, size_t *runs,
+                   size_t *pages);
+void sr_stage_cost(const siren_engine *e, const sr_plan *plan, uint8_t personal, uint32_t s,
+                   uint32_t depth, size_t *runs, size_t *pages);
+int sr_runtime_reserve(siren_engine *e, size_t runs, size_t pages);
+uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t contact,
+                      uint32_t parent, int32_t parent_stage, uint8_t essential);
+void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run);
+void sr_run_stop(siren_engine *e, uint32_t run, int64_t t);
+void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page);
+void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page);
+
+/* engagement.c */
+int sr_engagement_prepare(siren_engine *e, sr_rec *r);
+void sr_engagement_commit(siren_engine *e, sr_rec *r);
+void sr_runtime_free(siren_engine *e, sr_runtime *rt);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * The deadline queue: a binary min-heap ordered by (due, seq), so timers due
+ * at the same instant fire in the order they were scheduled. Cancelling is
+ * lazy: a timer names the run (or page) it belongs to and that object's
+ * generation; when the object has moved on, the timer is stale and dropped as
+ * it reaches the top.
+ */
+#include "internal.h"
+
+static int before(const sr_timer *a, const sr_timer *b) {
+  return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+}
+
+int sr_timer_reserve(siren_engine *e, size_t extra) {
+  sr_runtime *rt = &e->rt;
+  return sr_grow(&e->mem, (void **)&rt->heap, &rt->heap_cap, rt->heap_count + extra,
+                 sizeof(sr_timer))
+             ? SIREN_ENOMEM
+             : SIREN_OK;
+}
+
+void sr_timer_push(siren_engine *e, int64_t due, uint8_t kind, uint32_t ref, uint32_t gen) {
+  sr_runtime *rt = &e->rt;
+  /* Capacity was reserved by the prepare step of the record being applied. */
+  size_t i = rt->heap_count++;
+  sr_timer t = {due, rt->timer_seq++, ref, gen, kind};
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!before(&t, &rt->heap[parent])) break;
+    rt->heap[i] = rt->heap[parent];
+    i = parent;
+  }
+  rt->heap[i] = t;
+}
+
+void sr_timer_pop(siren_engine *e) {
+  sr_runtime *rt = &e->rt;
+  if (rt->heap_count == 0) return;
+  sr_timer last = rt->heap[--rt->heap_count];
+  size_t n = rt->heap_count, i = 0;
+  if (n == 0) return;
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    const sr_timer *best = &last;
+    if (l < n && before(&rt->heap[l], best)) {
+      m = l;
+      best = &rt->heap[l];
+    }
+    if (r < n && before(&rt->heap[r], best)) m = r;
+    if (m == i) break;
+    rt->heap[i] = rt->heap[m];
+    i = m;
+  }
+  rt->heap[i] = last;
+}
+
+int sr_timer_valid(const siren_engine *e, const sr_timer *t) {
+  const sr_runtime *rt = &e->rt;
+  switch (t->kind) {
+  case SR_TIMER_STAGE: {
+    const sr_run *run = &rt->runs[t->ref];
+    return run->state == SR_RUN_ACTIVE && run->gen == t->gen;
+  }
+  case SR_TIMER_RETRY: {
+    const sr_page *pg = &rt->pages[t->ref];
+    const sr_run *run = &rt->runs[pg->run];
+    return pg->retry_pending && run->state == SR_RUN_ACTIVE;
+  }
+  default:
+    return 0;
+  }
+}
+
+const sr_timer *sr_timer_peek(siren_engine *e) {
+  sr_runtime *rt = &e->rt;
+  while (rt->heap_count > 0) {
+    if (sr_timer_valid(e, &rt->heap[0])) return &rt->heap[0];
+    /* A stale retry leaves its page free to be retried again later. */
+    if (rt->heap[0].kind == SR_TIMER_RETRY) rt->pages[rt->heap[0].ref].retry_pending = 0;
+    sr_timer_pop(e);
+  }
+  return NULL;
+}

@@ -1,0 +1,42 @@
+/*
+ * The allocator every part of siren allocates through. An engine owns one
+ * (the host's, or libc's by default); helpers that run without an engine
+ * (the document readers) take one as an argument. Nothing in src/ calls
+ * malloc directly except the libc default in mem.c.
+ */
+#ifndef SIREN_UTIL_MEM_H
+#define SIREN_UTIL_MEM_H
+
+#include <stddef.h>
+
+typedef struct sr_mem {
+  void *(*alloc)(size_t size, void *ud);
+  void *(*realloc)(void *ptr, size_t size, void *ud);
+  void (*free)(void *ptr, void *ud);
+  void *ud;
+} sr_mem;
+
+/* The libc allocator. */
+extern const sr_mem sr_mem_libc;
+
+static inline void *sr_alloc(const sr_mem *m, size_t n) { return m->alloc(n ? n : 1, m->ud); }
+static inline void *sr_realloc(const sr_mem *m, void *p, size_t n) {
+  return m->realloc(p, n ? n : 1, m->ud);
+}
+static inline void sr_free(const sr_mem *m, void *p) {
+  if (p) m->free(p, m->ud);
+}
+/* Zeroed allocation of n * size bytes; NULL on overflow or failure. */
+void *sr_calloc(const sr_mem *m, size_t n, size_t size);
+/* A copy of s (len bytes, NUL added); NULL on failure. */
+char *sr_strndup(const sr_mem *m, const char *s, size_t len);
+char *sr_strdup(const sr_mem *m, const char *s);
+
+/*
+ * Grows *items (element size elem) so that it holds at least need elements.
+ * Capacity doubles; returns 0 or -1 on overflow/failure (then *items and *cap
+ * are unchanged).
+ */
+int sr_grow(const sr_mem *m, void **items, size_t *cap, size_t need, size_t elem);
+
+#endif
