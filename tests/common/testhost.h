@@ -1,0 +1,79 @@
+/*
+ * A host for tests: a clock moved by hand, notifications and events recorded
+ * as text lines, records kept in memory, and an allocator that can fail the
+ * k-th allocation. Nothing here sleeps or touches the OS.
+ */
+#ifndef SIREN_TESTHOST_H
+#define SIREN_TESTHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "siren/siren.h"
+
+#define TH_MAX_LINES 4096
+#define TH_T0 INT64_C(1767603600000) /* 2026-01-05T09:00:00Z */
+
+typedef struct th_notice {
+  siren_notify_kind kind;
+  int64_t time;
+  siren_id page, engagement, retry_of;
+  char contact[64], channel[64], channel_type[16], address[64], subject[128], content[128];
+  char code[8];
+  uint32_t stage;
+} th_notice;
+
+typedef struct th_host {
+  int64_t now;
+  /* notifications, in order */
+  th_notice notices[TH_MAX_LINES];
+  size_t notice_count;
+  /* events as "minute:event:contact:channel" lines (see th_events_text) */
+  siren_event_type ev_types[TH_MAX_LINES];
+  int64_t ev_times[TH_MAX_LINES];
+  char ev_lines[TH_MAX_LINES][160];
+  size_t ev_count;
+  /* records */
+  uint8_t *records;
+  size_t records_len, records_cap;
+  size_t record_count;
+  /* knobs */
+  int fail_notify;      /* notify returns this when non-zero */
+  int fail_storage;     /* storage_append returns this when non-zero */
+  int fail_event;
+  long fail_alloc_at;   /* fail the allocation with this ordinal (1-based); 0 = never */
+  long alloc_count, live_allocs;
+  int reenter;          /* callbacks try to call back into the engine */
+  int reenter_rc;       /* what that inner call returned */
+  siren_engine *engine;
+} th_host;
+
+/* Fills host callbacks for th; with_storage adds storage_append, with_alloc
+ * routes allocation through th's counting allocator. */
+void th_setup(th_host *th, siren_host *host, int with_storage, int with_alloc);
+/* Creates an engine on th (default options); asserts success. */
+siren_engine *th_engine(th_host *th, int with_storage, int with_alloc);
+
+void th_at_minute(th_host *th, double minutes); /* now = T0 + minutes */
+/* Moves the clock to each deadline up to T0+minutes, advancing as it goes,
+ * then to T0+minutes. */
+void th_run_until(th_host *th, siren_engine *e, double minutes);
+
+/* Pages sent so far as "M:contact/channel" joined by spaces (M in minutes
+ * from T0, fractional with 'm' when needed). Returned buffer is static. */
+const char *th_pages_text(const th_host *th);
+/* The index of the last PAGE notice to contact (optionally on channel); -1. */
+int th_last_page(const th_host *th, const char *contact, const char *channel);
+/* Number of events of a type. */
+size_t th_count_events(const th_host *th, siren_event_type type);
+/* Index of first event of type at or after from; -1. */
+int th_find_event(const th_host *th, siren_event_type type, size_t from);
+
+/* Sets up the seed walkthrough: incident-responder and sr-incident-responder
+ * (email stage 10 min, SMS stage 5 min), app-escalation-plan (stage 1: 5 min,
+ * incident-responder essential; stage 2: 5 min, sr-incident-responder
+ * essential). Channels created activated unless activate == 0. */
+void th_seed(siren_engine *e, int activate);
+siren_id th_engage(siren_engine *e, const char *contact);
+
+#endif
