@@ -49,7 +49,7 @@ void sr_plan_release(siren_engine *e, sr_plan *p) {
 
 /* ----------------------------------------------------------- validation */
 
-static int valid_alias(const char *s) {
+int sr_valid_alias(const char *s) {
   size_t n = strlen(s);
   if (n < 1 || n > SR_MAX_NAME) return 0;
   for (; *s; s++)
@@ -58,7 +58,7 @@ static int valid_alias(const char *s) {
   return 1;
 }
 
-static int valid_type_name(const char *s) {
+int sr_valid_type_name(const char *s) {
   size_t n = strlen(s);
   if (n < 1 || n > 64) return 0;
   for (; *s; s++)
@@ -68,14 +68,14 @@ static int valid_type_name(const char *s) {
   return 1;
 }
 
-static uint8_t kind_of(const char *type) {
+uint8_t sr_kind_of(const char *type) {
   if (strcmp(type, "EMAIL") == 0) return SR_CH_EMAIL;
   if (strcmp(type, "SMS") == 0) return SR_CH_SMS;
   if (strcmp(type, "VOICE") == 0) return SR_CH_VOICE;
   return SR_CH_OTHER;
 }
 
-static int valid_address(uint8_t kind, const char *a) {
+int sr_valid_address(uint8_t kind, const char *a) {
   size_t n = strlen(a);
   if (n < 1 || n > 320) return 0;
   if (kind == SR_CH_EMAIL) {
@@ -109,7 +109,7 @@ SIREN_EXTERN int siren_contact_create(siren_engine *e, const char *alias,
   if (!e) return SIREN_EINVAL;
   int rc = sr_begin(e);
   if (rc) return rc;
-  if (!alias || !valid_alias(alias))
+  if (!alias || !sr_valid_alias(alias))
     return sr_err(e, SIREN_EINVAL, "alias must be 1-255 characters of [a-z0-9_-]");
   if (display_name && strlen(display_name) > SR_MAX_NAME)
     return sr_err(e, SIREN_EINVAL, "display name longer than 255 bytes");
@@ -185,12 +185,12 @@ SIREN_EXTERN int siren_channel_create(siren_engine *e, const char *contact, cons
     return sr_err(e, SIREN_EINVAL, "contact \"%s\" is not PERSONAL: only personal contacts have channels", contact);
   if (!name || !*name || strlen(name) > SR_MAX_NAME)
     return sr_err(e, SIREN_EINVAL, "channel name must be 1-255 bytes");
-  if (!type || !valid_type_name(type))
+  if (!type || !sr_valid_type_name(type))
     return sr_err(e, SIREN_EINVAL, "channel type must be EMAIL, SMS, VOICE or a name of [A-Za-z0-9_-]");
-  if (!address || !valid_address(kind_of(type), address))
+  if (!address || !sr_valid_address(sr_kind_of(type), address))
     return sr_err(e, SIREN_EINVAL,
-                  kind_of(type) == SR_CH_EMAIL ? "EMAIL address needs one '@' with text on both sides"
-                  : kind_of(type) == SR_CH_OTHER ? "address must be 1-320 bytes"
+                  sr_kind_of(type) == SR_CH_EMAIL ? "EMAIL address needs one '@' with text on both sides"
+                  : sr_kind_of(type) == SR_CH_OTHER ? "address must be 1-320 bytes"
                                                  : "%s address must be E.164: '+' then 8-15 digits",
                   type);
   if (flags & ~SIREN_CHANNEL_ACTIVATED) return sr_err(e, SIREN_EINVAL, "unknown channel flags");
@@ -543,7 +543,7 @@ void sr_contact_commit(siren_engine *e, sr_rec *r) {
     ch->name = sr_prep_take(e, 0);
     ch->type = sr_prep_take(e, 1);
     ch->address = sr_prep_take(e, 2);
-    ch->kind = kind_of(ch->type);
+    ch->kind = sr_kind_of(ch->type);
     c->channels[c->channel_count++] = chi;
     if (r->ints[0] & SIREN_CHANNEL_ACTIVATED)
       ch->activated = SIREN_ACTIVATED;

@@ -55,6 +55,7 @@ DEFINE_INIT(siren_page_info_init, siren_page_info, SIREN_PAGE_INFO_VERSION)
 DEFINE_INIT(siren_receipt_info_init, siren_receipt_info, SIREN_RECEIPT_INFO_VERSION)
 DEFINE_INIT(siren_preview_ack_init, siren_preview_ack, SIREN_PREVIEW_ACK_VERSION)
 DEFINE_INIT(siren_preview_page_init, siren_preview_page, SIREN_PREVIEW_PAGE_VERSION)
+DEFINE_INIT(siren_config_result_init, siren_config_result, SIREN_CONFIG_RESULT_VERSION)
 
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   switch (type) {
@@ -180,6 +181,7 @@ SIREN_EXTERN void siren_engine_free(siren_engine *e) {
   free_directory(e);
   for (int i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
   sr_free(&e->mem, e->recbuf);
+  sr_free(&e->mem, e->problems);
   sr_mem mem = e->mem;
   sr_free(&mem, e);
 }

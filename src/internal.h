@@ -241,6 +241,8 @@ struct siren_engine {
 
   uint8_t *recbuf;
   size_t recbuf_cap;
+  char *problems; /* siren_config_problems() */
+  size_t problems_len, problems_cap;
   char errmsg[512];
 };
 
@@ -294,6 +296,10 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r);
 void sr_contact_commit(siren_engine *e, sr_rec *r);
 void sr_plan_release(siren_engine *e, sr_plan *p);
 const char *sr_channel_kind_name(uint8_t kind);
+int sr_valid_alias(const char *s);
+int sr_valid_type_name(const char *s);
+uint8_t sr_kind_of(const char *type);
+int sr_valid_address(uint8_t kind, const char *address);
 
 /* escalation.c: plan runs */
 /* Upper bounds of what starting a run of contact (or stage s of a run) adds. */

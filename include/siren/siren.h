@@ -632,6 +632,58 @@ SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, s
                                           siren_engine *engine, const char *contact,
                                           const siren_preview_ack *acks, size_t ack_count);
 
+/* ---------------------------------------------------------- configuration */
+
+typedef struct siren_config_result {
+  unsigned int version; /* SIREN_CONFIG_RESULT_VERSION */
+  uint32_t contacts;    /* contacts created */
+  uint32_t channels;    /* channels created */
+  uint32_t plans;       /* plans set */
+  uint32_t errors;      /* problems that stopped the load */
+  uint32_t unsupported; /* definitions this version cannot load yet (reported, skipped) */
+} siren_config_result;
+#define SIREN_CONFIG_RESULT_VERSION 1
+#define SIREN_CONFIG_RESULT_INIT {SIREN_CONFIG_RESULT_VERSION, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int version);
+
+/*
+ * Loads AWS-shaped definitions from a JSON or YAML document (JSON when the
+ * first non-blank byte is '{' or '['), all or nothing: when any part is wrong,
+ * nothing is created and siren_config_problems() lists every problem, one per
+ * line, each with its path ("contacts[2].Plan.Stages[0].Targets[1]: unknown
+ * contact \"sr-responder\"") or, for a syntax error, its "line:column".
+ *
+ * Shapes read (keys match case-insensitively, so PascalCase and camelCase
+ * both load):
+ *  - { "contacts": [...], "contactChannels": [...] } in the SSM Contacts API
+ *    shape: Alias, DisplayName, Type (PERSONAL | ESCALATION), Plan.Stages[]
+ *    {DurationInMinutes, Targets[] {ChannelTargetInfo {ContactChannelId,
+ *    RetryIntervalInMinutes} | ContactTargetInfo {ContactId, IsEssential}}},
+ *    optional ContactChannels nested in a contact; a channel has ContactId
+ *    (top level only), Name, Type, DeliveryAddress.SimpleAddress and
+ *    ActivationStatus (ACTIVATED keeps it activated; anything else starts
+ *    NOT_ACTIVATED and an activation code is sent). siren extensions: Plan
+ *    RepeatCount, stage AllEssential (true = SIREN_STAGE_ALL_ESSENTIAL).
+ *  - a CloudFormation template: Resources of type AWS::SSMContacts::Contact,
+ *    ::ContactChannel (ContactId, ChannelName, ChannelType, ChannelAddress),
+ *    ::Plan (ContactId, Stages). References may be logical ids, aliases or
+ *    ARNs (arn:aws:ssm-contacts:...:contact/ALIAS, .../contact-channel/ALIAS/ID
+ *    where ID is the channel's Name or declared ContactChannelId/Arn).
+ *  - responsePlans, rotations, runbooks, and other resource types are counted
+ *    in result->unsupported and listed as "not supported yet".
+ * A channel reference in a plan may also be the channel's Name.
+ *
+ * result may be NULL. Errors: SIREN_EINVAL (a problem; nothing changed),
+ * SIREN_ENOMEM, SIREN_ECALLBACK / storage failure part-way: what was created
+ * is deleted again (best effort) and the problems say so.
+ */
+SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *engine,
+                                   const char *text, size_t length);
+
+/* The problems of the last siren_config_load() on this engine, one per line
+ * ("" when none). Valid until the next siren_config_load() or engine free. */
+SIREN_EXTERN const char *siren_config_problems(const siren_engine *engine);
+
 /* ---------------------------------------------------------------- records */
 
 /*

@@ -1,0 +1,800 @@
+/*
+ * siren-sim: run an incident story on a simulated clock and print every
+ * decision siren takes as JSON Lines.
+ *
+ * An example host: the clock is a variable, notifications are remembered so
+ * that AcceptPage events can quote the accept code a person would have read,
+ * and events are printed. It reads the scenario with siren's own document
+ * reader (an internal header: this program is built inside the tree).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc/doc.h"
+#include "siren/siren.h"
+
+#define MAX_PAGES 100000
+
+typedef struct sim_page {
+  siren_id id;
+  char contact[256], channel[256], type[64], code[8];
+  int64_t t;
+} sim_page;
+
+typedef struct sim_code {
+  char contact[256], channel[256], code[8];
+} sim_code;
+
+typedef struct svg_mark {
+  int64_t t;
+  int kind; /* 0 page, 1 accepted, 2 stage, 3 skipped */
+  char contact[256], channel_type[64], label[64];
+} svg_mark;
+
+typedef struct sim {
+  int64_t now, start;
+  sim_page *pages;
+  size_t npages;
+  sim_code *codes;
+  size_t ncodes, ccap;
+  svg_mark *marks;
+  size_t nmarks, mcap;
+  FILE *out;
+  int quiet;
+} sim;
+
+static const char *prog = "siren-sim";
+
+/* ---------------------------------------------------------------- time */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = (int64_t)yoe + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (int)(yy + (*m <= 2));
+}
+
+static void fmt_time(int64_t ms, char out[64]) {
+  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+  int64_t rem = ms - days * 86400000;
+  int y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  unsigned r = (unsigned)rem; /* 0 .. 86399999 */
+  snprintf(out, 64, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", y, m, d, r / 3600000u, r / 60000u % 60u,
+           r / 1000u % 60u, r % 1000u);
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm). -1 on error. */
+static int parse_rfc3339(const char *s, int64_t *out) {
+  int y, mo, d, h, mi, sec, n = 0;
+  if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+    return -1;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+  const char *p = s + 19;
+  int64_t ms = 0;
+  if (*p == '.') {
+    int digits = 0;
+    for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+      if (digits < 3) ms = ms * 10 + (*p - '0');
+    if (digits == 0) return -1;
+    while (digits++ < 3) ms *= 10;
+  }
+  int64_t off = 0;
+  if (*p == 'Z' || *p == 'z') {
+    p++;
+  } else if (*p == '+' || *p == '-') {
+    int oh, om;
+    if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2) return -1;
+    off = (oh * 60 + om) * 60000;
+    if (*p == '-') off = -off;
+    p += 6;
+  } else {
+    return -1;
+  }
+  if (*p) return -1;
+  *out = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms - off;
+  return 0;
+}
+
+/* ISO 8601 duration: PnDTnHnMn.nS (also PnW). -1 on error. */
+static int parse_duration(const char *s, int64_t *out) {
+  if (*s != 'P') return -1;
+  const char *p = s + 1;
+  int in_time = 0, any = 0;
+  double total = 0;
+  while (*p) {
+    if (*p == 'T') {
+      in_time = 1;
+      p++;
+      continue;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(p, &end);
+    if (end == p || errno || v < 0) return -1;
+    char u = *end;
+    double unit = 0;
+    if (!in_time && u == 'W') unit = 7 * 86400e3;
+    else if (!in_time && u == 'D') unit = 86400e3;
+    else if (in_time && u == 'H') unit = 3600e3;
+    else if (in_time && u == 'M') unit = 60e3;
+    else if (in_time && u == 'S') unit = 1e3;
+    else return -1;
+    total += v * unit;
+    any = 1;
+    p = end + 1;
+  }
+  if (!any || total > 9e15) return -1;
+  *out = (int64_t)(total + 0.5);
+  return 0;
+}
+
+/* ------------------------------------------------------------ host side */
+
+static int cb_clock(int64_t *now, void *ud) {
+  *now = ((sim *)ud)->now;
+  return 0;
+}
+
+static void add_mark(sim *s, int64_t t, int kind, const char *contact, const char *type, const char *label) {
+  if (s->nmarks == s->mcap) {
+    size_t cap = s->mcap ? s->mcap * 2 : 64;
+    svg_mark *m = realloc(s->marks, cap * sizeof *m);
+    if (!m) return;
+    s->marks = m;
+    s->mcap = cap;
+  }
+  svg_mark *m = &s->marks[s->nmarks++];
+  m->t = t;
+  m->kind = kind;
+  snprintf(m->contact, sizeof m->contact, "%s", contact ? contact : "");
+  snprintf(m->channel_type, sizeof m->channel_type, "%s", type ? type : "");
+  snprintf(m->label, sizeof m->label, "%s", label ? label : "");
+}
+
+static int cb_notify(const siren_notification *n, void *ud) {
+  sim *s = ud;
+  if (n->kind == SIREN_NOTIFY_PAGE) {
+    if (s->npages >= MAX_PAGES) return 0;
+    sim_page *p = &s->pages[s->npages++];
+    p->id = n->page;
+    p->t = n->time;
+    snprintf(p->contact, sizeof p->contact, "%s", n->contact);
+    snprintf(p->channel, sizeof p->channel, "%s", n->channel);
+    snprintf(p->type, sizeof p->type, "%s", n->channel_type);
+    snprintf(p->code, sizeof p->code, "%s", n->code);
+  } else if (n->kind == SIREN_NOTIFY_ACTIVATION_CODE) {
+    if (s->ncodes == s->ccap) {
+      size_t cap = s->ccap ? s->ccap * 2 : 16;
+      sim_code *c = realloc(s->codes, cap * sizeof *c);
+      if (!c) return 1;
+      s->codes = c;
+      s->ccap = cap;
+    }
+    sim_code *c = &s->codes[s->ncodes++];
+    snprintf(c->contact, sizeof c->contact, "%s", n->contact);
+    snprintf(c->channel, sizeof c->channel, "%s", n->channel);
+    snprintf(c->code, sizeof c->code, "%s", n->code);
+  }
+  return 0;
+}
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+    else if (ch == '\n') fputs("\\n", f);
+    else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+    else fputc(ch, f);
+  }
+  fputc('"', f);
+}
+
+static void field_s(FILE *f, const char *k, const char *v) {
+  fprintf(f, ",\"%s\":", k);
+  json_str(f, v);
+}
+
+static int cb_event(const siren_event *ev, void *ud) {
+  sim *s = ud;
+  char t[64];
+  fmt_time(ev->time, t);
+  FILE *f = s->out;
+  if (!s->quiet) {
+    fprintf(f, "{\"t\":\"%s\",\"event\":\"%s\"", t, siren_event_type_name(ev->type));
+    switch (ev->type) {
+    case SIREN_EVENT_ENGAGEMENT_STARTED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      if (*ev->incident_id) field_s(f, "incident", ev->incident_id);
+      break;
+    case SIREN_EVENT_STAGE_STARTED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      fprintf(f, ",\"stage\":%d", (int)ev->stage);
+      break;
+    case SIREN_EVENT_CONTACT_ENGAGED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "by", ev->reason);
+      fprintf(f, ",\"stage\":%d,\"essential\":%s", (int)ev->stage, ev->essential ? "true" : "false");
+      break;
+    case SIREN_EVENT_PAGE_SENT:
+      fprintf(f, ",\"page\":%llu,\"engagement\":%llu", (unsigned long long)ev->page,
+              (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      field_s(f, "type", ev->channel_type);
+      if (*ev->incident_id) field_s(f, "incident", ev->incident_id);
+      break;
+    case SIREN_EVENT_PAGE_RETRY:
+      fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      fprintf(f, ",\"retry_of\":%llu", (unsigned long long)ev->related);
+      break;
+    case SIREN_EVENT_PAGE_ACCEPTED:
+      fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      fprintf(f, ",\"essential\":%s", ev->essential ? "true" : "false");
+      break;
+    case SIREN_EVENT_PAGE_RECEIPT:
+      fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      field_s(f, "receipt", ev->reason);
+      break;
+    case SIREN_EVENT_CHANNEL_SKIPPED:
+      if (ev->engagement) fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      field_s(f, "reason", ev->reason);
+      break;
+    case SIREN_EVENT_ENGAGEMENT_STOPPED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "reason", ev->reason);
+      break;
+    case SIREN_EVENT_ENGAGEMENT_COMPLETED:
+      fprintf(f, ",\"engagement\":%llu,\"acknowledged\":%s", (unsigned long long)ev->engagement,
+              ev->acknowledged ? "true" : "false");
+      break;
+    case SIREN_EVENT_PLAN_REPEATED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      field_s(f, "contact", ev->contact);
+      fprintf(f, ",\"repeat\":%d", (int)ev->stage);
+      break;
+    default:
+      field_s(f, "contact", ev->contact);
+      field_s(f, "channel", ev->channel);
+      if (*ev->reason) field_s(f, "reason", ev->reason);
+      break;
+    }
+    fputs("}\n", f);
+  }
+  char label[64];
+  switch (ev->type) {
+  case SIREN_EVENT_PAGE_SENT:
+    snprintf(label, sizeof label, "page %llu", (unsigned long long)ev->page);
+    add_mark(s, ev->time, 0, ev->contact, ev->channel_type, label);
+    break;
+  case SIREN_EVENT_PAGE_ACCEPTED:
+    add_mark(s, ev->time, 1, ev->contact, ev->channel_type, ev->essential ? "accepted (essential)" : "accepted");
+    break;
+  case SIREN_EVENT_STAGE_STARTED:
+    snprintf(label, sizeof label, "%s stage %d", ev->contact, (int)ev->stage + 1);
+    add_mark(s, ev->time, 2, ev->contact, "", label);
+    break;
+  case SIREN_EVENT_CHANNEL_SKIPPED:
+    add_mark(s, ev->time, 3, ev->contact, ev->channel_type, ev->reason);
+    break;
+  default:
+    break;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------- scenario */
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n < cap) break;
+    if (cap > (64u << 20)) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    char *nb = realloc(buf, cap * 2);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+static const char *sget(const sr_doc_node *m, const char *k) {
+  const sr_doc_node *n = sr_doc_get_ci(m, k);
+  return n && sr_doc_is_scalar(n) && n->kind != SR_DOC_NULL ? n->str : NULL;
+}
+
+typedef struct ctx {
+  const char *file;
+  siren_engine *e;
+  sim *s;
+} ctx;
+
+static int fail_at(const ctx *c, const sr_doc_node *n, const char *fmt, const char *a) {
+  fprintf(stderr, "%s:%u:%u: ", c->file, n ? n->line : 1, n ? n->col : 1);
+  fprintf(stderr, fmt, a ? a : "");
+  fputc('\n', stderr);
+  return 2;
+}
+
+static const sim_page *find_page(const sim *s, const char *contact, const char *channel) {
+  for (size_t i = s->npages; i-- > 0;)
+    if (strcmp(s->pages[i].contact, contact) == 0 && (!channel || strcmp(s->pages[i].channel, channel) == 0))
+      return &s->pages[i];
+  return NULL;
+}
+
+static int api_fail(const ctx *c, const sr_doc_node *n, const char *action) {
+  fprintf(stderr, "%s:%u:%u: %s: %s\n", c->file, n->line, n->col, action, siren_errmsg(c->e));
+  return 1;
+}
+
+/* Runs one event action. Returns 0, or an exit code. */
+static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
+  siren_engine *e = c->e;
+  int rc;
+  if (strcmp(action, "StartEngagement") == 0) {
+    siren_engagement_params p = SIREN_ENGAGEMENT_PARAMS_INIT;
+    p.contact = sget(a, "ContactId");
+    p.sender = sget(a, "Sender") ? sget(a, "Sender") : "siren-sim";
+    p.subject = sget(a, "Subject") ? sget(a, "Subject") : "(no subject)";
+    p.content = sget(a, "Content") ? sget(a, "Content") : "(no content)";
+    p.public_subject = sget(a, "PublicSubject");
+    p.public_content = sget(a, "PublicContent");
+    p.incident_id = sget(a, "IncidentId");
+    p.idempotency_token = sget(a, "IdempotencyToken");
+    if (p.contact && strncmp(p.contact, "arn:", 4) == 0 && strstr(p.contact, ":contact/"))
+      p.contact = strstr(p.contact, ":contact/") + 9;
+    siren_id id;
+    rc = siren_engagement_start(&id, e, &p);
+    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+  }
+  if (strcmp(action, "AcceptPage") == 0 || strcmp(action, "PageReceipt") == 0) {
+    const char *contact = sget(a, "ContactId");
+    if (!contact) return fail_at(c, a, "%sContactId is required", "");
+    const sim_page *pg = find_page(c->s, contact, sget(a, "ChannelName"));
+    if (!pg) {
+      fprintf(stderr, "%s:%u:%u: %s: no page was sent to %s\n", c->file, a->line, a->col, action, contact);
+      return 1;
+    }
+    if (strcmp(action, "AcceptPage") == 0) {
+      const char *type = sget(a, "AcceptType");
+      const char *val = sget(a, "AcceptCodeValidation");
+      const char *code = sget(a, "AcceptCode");
+      rc = siren_page_accept(e, pg->id,
+                             type && strcmp(type, "DELIVERED") == 0 ? SIREN_ACCEPT_DELIVERED : SIREN_ACCEPT_READ,
+                             code ? code : pg->code,
+                             val && strcmp(val, "IGNORE") == 0 ? SIREN_ACCEPT_IGNORE : SIREN_ACCEPT_ENFORCE,
+                             sget(a, "Note"));
+    } else {
+      const char *t = sget(a, "ReceiptType");
+      static const char *names[] = {"SENT", "DELIVERED", "READ", "ERROR", "STOP"};
+      int type = 0;
+      for (int i = 0; i < 5; i++)
+        if (t && strcmp(t, names[i]) == 0) type = i + 1;
+      if (!type) return fail_at(c, a, "ReceiptType must be SENT, DELIVERED, READ, ERROR or STOP%s", "");
+      rc = siren_page_receipt(e, pg->id, (siren_receipt_type)type, sget(a, "ReceiptInfo"));
+    }
+    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+  }
+  if (strcmp(action, "StopEngagement") == 0) {
+    const sr_doc_node *id = sr_doc_get_ci(a, "EngagementId");
+    siren_id eid = id && id->kind == SR_DOC_INT ? (siren_id)id->i : 0;
+    if (!eid) {
+      size_t total = 0;
+      siren_engagements(NULL, 0, &total, e);
+      eid = total; /* the most recent */
+    }
+    rc = siren_engagement_stop(e, eid, sget(a, "Reason"));
+    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+  }
+  if (strcmp(action, "ActivateContactChannel") == 0 || strcmp(action, "DeactivateContactChannel") == 0) {
+    const char *contact = sget(a, "ContactId"), *channel = sget(a, "ChannelName");
+    if (!contact || !channel) return fail_at(c, a, "%sContactId and ChannelName are required", "");
+    if (action[0] == 'D') {
+      rc = siren_channel_deactivate(e, contact, channel);
+    } else {
+      const char *code = sget(a, "ActivationCode");
+      for (size_t i = c->s->ncodes; !code && i-- > 0;)
+        if (strcmp(c->s->codes[i].contact, contact) == 0 && strcmp(c->s->codes[i].channel, channel) == 0)
+          code = c->s->codes[i].code;
+      rc = siren_channel_activate(e, contact, channel, code ? code : "");
+    }
+    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+  }
+  return fail_at(c, a, "unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
+                       "ActivateContactChannel, DeactivateContactChannel)", action);
+}
+
+static void run_to(siren_engine *e, sim *s, int64_t t) {
+  for (;;) {
+    int64_t d = siren_engine_next_deadline(e);
+    if (d == SIREN_NO_DEADLINE || d > t) break;
+    if (d > s->now) s->now = d;
+    if (siren_engine_advance(e, NULL) != SIREN_OK) break;
+  }
+  if (t > s->now) s->now = t;
+}
+
+/* ------------------------------------------------------------------ svg */
+
+static const char *type_colour(const char *type) {
+  if (strcmp(type, "EMAIL") == 0) return "#2b6cb0";
+  if (strcmp(type, "SMS") == 0) return "#dd6b20";
+  if (strcmp(type, "VOICE") == 0) return "#805ad5";
+  return "#4a5568";
+}
+
+static int write_svg(const sim *s, const char *path, int64_t end) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  /* Lanes: contacts in order of first appearance (pages, accepts, skips). */
+  const char *lanes[64];
+  size_t nl = 0;
+  for (size_t i = 0; i < s->nmarks; i++) {
+    if (s->marks[i].kind == 2) continue;
+    size_t k = 0;
+    while (k < nl && strcmp(lanes[k], s->marks[i].contact) != 0) k++;
+    if (k == nl && nl < 64) lanes[nl++] = s->marks[i].contact;
+  }
+  double span = (double)(end - s->start);
+  if (span <= 0) span = 60000;
+  const int left = 220, width = 760, top = 60, lane_h = 56;
+  int height = top + (int)nl * lane_h + 60;
+  fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+          left + width + 40, height);
+  fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+  fprintf(f, "<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">siren timeline</text>\n");
+  fprintf(f, "<text x=\"10\" y=\"42\" fill=\"#555\">pages: <tspan fill=\"#2b6cb0\">&#9679; EMAIL</tspan> <tspan fill=\"#dd6b20\">&#9679; SMS</tspan> <tspan fill=\"#805ad5\">&#9679; VOICE</tspan>  &#10003; accepted  &#215; skipped  dashed: stage start</text>\n");
+  int64_t step = span <= 3600000 ? 300000 : span <= 6 * 3600000 ? 1800000 : 3600000;
+  for (int64_t t = 0; t <= (int64_t)span; t += step) {
+    double x = left + width * ((double)t / span);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>\n", x, top, x, top + (int)nl * lane_h);
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">+%lldm</text>\n", x,
+            top + (int)nl * lane_h + 18, (long long)(t / 60000));
+  }
+  for (size_t k = 0; k < nl; k++) {
+    int y = top + (int)k * lane_h + lane_h / 2;
+    fprintf(f, "<text x=\"10\" y=\"%d\">", y + 4);
+    for (const char *p = lanes[k]; *p; p++) {
+      if (*p == '<') fputs("&lt;", f);
+      else if (*p == '&') fputs("&amp;", f);
+      else fputc(*p, f);
+    }
+    fprintf(f, "</text>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\"/>\n", left, y, left + width, y);
+  }
+  for (size_t i = 0; i < s->nmarks; i++) {
+    const svg_mark *m = &s->marks[i];
+    double x = left + width * ((double)(m->t - s->start) / span);
+    if (m->kind == 2) {
+      fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4 3\"><title>%s</title></line>\n",
+              x, top - 6, x, top + (int)nl * lane_h, m->label);
+      continue;
+    }
+    size_t k = 0;
+    while (k < nl && strcmp(lanes[k], m->contact) != 0) k++;
+    if (k == nl) continue;
+    int y = top + (int)k * lane_h + lane_h / 2;
+    if (m->kind == 0)
+      fprintf(f, "<circle cx=\"%.1f\" cy=\"%d\" r=\"7\" fill=\"%s\"><title>%s %s</title></circle>\n", x, y,
+              type_colour(m->channel_type), m->channel_type, m->label);
+    else if (m->kind == 1)
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"18\" fill=\"#2f855a\" text-anchor=\"middle\">&#10003;<title>%s</title></text>\n",
+              x, y - 10, m->label);
+    else
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"16\" fill=\"#c53030\" text-anchor=\"middle\">&#215;<title>%s</title></text>\n",
+              x, y + 5, m->label);
+  }
+  fputs("</svg>\n", f);
+  return fclose(f);
+}
+
+/* ---------------------------------------------------------------- check */
+
+static int lint(siren_engine *e) {
+  int problems = 0;
+  for (uint32_t i = 0; i < siren_contact_count(e); i++) {
+    const char *alias = siren_contact_alias_at(e, i);
+    siren_contact_info ci = SIREN_CONTACT_INFO_INIT;
+    siren_contact_get(&ci, e, alias);
+    if (ci.type == SIREN_CONTACT_PERSONAL) {
+      uint32_t active = 0;
+      for (uint32_t k = 0; k < ci.channel_count; k++) {
+        siren_channel_info ch = SIREN_CHANNEL_INFO_INIT;
+        siren_channel_get(&ch, e, alias, siren_channel_name_at(e, alias, k));
+        active += ch.activation == SIREN_ACTIVATED;
+      }
+      if (ci.channel_count && !active) {
+        printf("lint: contact \"%s\": none of its %u channels is activated\n", alias, ci.channel_count);
+        problems++;
+      }
+      continue;
+    }
+    for (uint32_t s = 0; s < ci.stage_count; s++) {
+      siren_stage st = SIREN_STAGE_INIT;
+      siren_contact_plan_stage(&st, e, alias, s);
+      if (st.target_count == 0) {
+        printf("lint: contact \"%s\": stage %u has no targets: nobody is engaged in it\n", alias, s + 1);
+        problems++;
+      }
+      for (uint32_t t = 0; t < st.target_count; t++) {
+        siren_target tg = SIREN_TARGET_INIT;
+        siren_contact_plan_target(&tg, e, alias, s, t);
+        siren_contact_info ti = SIREN_CONTACT_INFO_INIT;
+        if (siren_contact_get(&ti, e, tg.contact) == SIREN_OK && ti.stage_count == 0) {
+          printf("lint: contact \"%s\": stage %u targets \"%s\", whose plan is empty\n", alias, s + 1, tg.contact);
+          problems++;
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/* ----------------------------------------------------------------- main */
+
+static const char *usage =
+    "usage: siren-sim [--svg FILE] [--check] SCENARIO\n"
+    "\n"
+    "Runs an incident story on a simulated clock and prints every decision as\n"
+    "JSON Lines: {\"t\": RFC 3339 UTC, \"event\": name, ...fields}.\n"
+    "\n"
+    "A scenario (JSON or YAML) holds:\n"
+    "  include:  [paths]         configuration files, relative to the scenario\n"
+    "  contacts, contactChannels definitions (AWS SSM Contacts shape; see\n"
+    "                            siren_config_load in siren.h)\n"
+    "  start:    RFC 3339 instant, the simulated clock's origin\n"
+    "  events:   list of {at: ISO 8601 duration from start (PT5M) or RFC 3339,\n"
+    "            and one action}: StartEngagement {ContactId, Sender, Subject,\n"
+    "            Content, PublicSubject, PublicContent, IncidentId};\n"
+    "            AcceptPage {ContactId, ChannelName?, AcceptType, AcceptCode?,\n"
+    "            AcceptCodeValidation?, Note}; PageReceipt {ContactId,\n"
+    "            ChannelName?, ReceiptType, ReceiptInfo}; StopEngagement\n"
+    "            {EngagementId?, Reason}; ActivateContactChannel {ContactId,\n"
+    "            ChannelName, ActivationCode?}; DeactivateContactChannel\n"
+    "  until:    ISO 8601 duration from start: how long to run\n"
+    "\n"
+    "Example:\n"
+    "  start: 2026-01-05T09:00:00Z\n"
+    "  until: PT30M\n"
+    "  include: [contacts.yaml]\n"
+    "  events:\n"
+    "    - at: PT0M\n"
+    "      StartEngagement: {ContactId: app-escalation-plan, Subject: CPU, Content: high}\n"
+    "    - at: PT7M\n"
+    "      AcceptPage: {ContactId: sr-incident-responder, AcceptType: READ}\n"
+    "\n"
+    "Options:\n"
+    "  --svg FILE  also draw the timeline as an SVG chart\n"
+    "  --check     only validate and lint the definitions\n"
+    "Exit: 0 success, 1 lint problems or a refused action, 2 malformed input.\n";
+
+static int load_config(const ctx *c, const char *path, const char *text, size_t len) {
+  siren_config_result res = SIREN_CONFIG_RESULT_INIT;
+  int rc = siren_config_load(&res, c->e, text, len);
+  const char *problems = siren_config_problems(c->e);
+  if (rc) {
+    /* Each problem on its own line, prefixed with the file. */
+    for (const char *p = problems; *p;) {
+      const char *nl = strchr(p, '\n');
+      size_t n = nl ? (size_t)(nl - p) : strlen(p);
+      fprintf(stderr, "%s:%.*s\n", path, (int)n, p);
+      p += n + (nl ? 1 : 0);
+    }
+    return 2;
+  }
+  if (*problems) fprintf(stderr, "%s: warning: %s", path, problems);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *svg = NULL, *file = NULL;
+  int check = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    } else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
+      svg = argv[++i];
+    } else if (strcmp(argv[i], "--check") == 0) {
+      check = 1;
+    } else if (argv[i][0] == '-' || file) {
+      fprintf(stderr, "%s: unexpected argument \"%s\"\n%s", prog, argv[i], usage);
+      return 2;
+    } else {
+      file = argv[i];
+    }
+  }
+  if (!file) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  size_t len;
+  char *text = read_file(file, &len);
+  if (!text) {
+    fprintf(stderr, "%s: cannot read %s: %s\n", prog, file, strerror(errno));
+    return 2;
+  }
+  sr_doc *doc = NULL;
+  sr_doc_error err;
+  if (sr_doc_parse(&doc, &sr_mem_libc, text, len, NULL, &err) != SIREN_OK) {
+    fprintf(stderr, "%s:%u:%u: %s\n", file, err.line, err.col, err.msg);
+    free(text);
+    return 2;
+  }
+  const sr_doc_node *root = sr_doc_root(doc);
+  static sim s;
+  s.pages = calloc(MAX_PAGES, sizeof *s.pages);
+  s.out = stdout;
+  siren_host host = SIREN_HOST_INIT;
+  host.clock = cb_clock;
+  host.notify = cb_notify;
+  host.event = cb_event;
+  siren_engine *e = NULL;
+  int exit_code = 0;
+  ctx c = {file, NULL, &s};
+  if (!s.pages || siren_engine_new(&e, &host, NULL, &s) != SIREN_OK) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    return 2;
+  }
+  c.e = e;
+  if (root->kind != SR_DOC_MAP) {
+    exit_code = fail_at(&c, root, "%sthe scenario must be a mapping", "");
+    goto done;
+  }
+  const char *start = sget(root, "start");
+  if (start && parse_rfc3339(start, &s.start) != 0) {
+    exit_code = fail_at(&c, sr_doc_get_ci(root, "start"), "start: \"%s\" is not an RFC 3339 instant", start);
+    goto done;
+  }
+  if (!start) s.start = INT64_C(1767603600000); /* 2026-01-05T09:00:00Z */
+  s.now = s.start;
+  s.quiet = check;
+
+  /* Definitions: included files first, then the scenario's own. */
+  const sr_doc_node *inc = sr_doc_get_ci(root, "include");
+  for (size_t i = 0; inc && inc->kind == SR_DOC_SEQ && i < inc->count; i++) {
+    const char *rel = inc->items[i]->str;
+    if (!rel) {
+      exit_code = fail_at(&c, inc->items[i], "%sinclude: expected a path", "");
+      goto done;
+    }
+    char path[4096];
+    const char *slash = strrchr(file, '/');
+    if (rel[0] == '/' || !slash)
+      snprintf(path, sizeof path, "%s", rel);
+    else
+      snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, rel);
+    size_t ilen;
+    char *itext = read_file(path, &ilen);
+    if (!itext) {
+      exit_code = fail_at(&c, inc->items[i], "include: cannot read \"%s\"", path);
+      goto done;
+    }
+    exit_code = load_config(&c, path, itext, ilen);
+    free(itext);
+    if (exit_code) goto done;
+  }
+  if ((exit_code = load_config(&c, file, text, len))) goto done;
+
+  if (check) {
+    exit_code = lint(e) ? 1 : 0;
+    if (!exit_code) printf("ok: %u contacts\n", siren_contact_count(e));
+    goto done;
+  }
+
+  const sr_doc_node *events = sr_doc_get_ci(root, "events");
+  int64_t until = 0;
+  const char *u = sget(root, "until");
+  if (u && parse_duration(u, &until) != 0) {
+    exit_code = fail_at(&c, sr_doc_get_ci(root, "until"), "until: \"%s\" is not an ISO 8601 duration", u);
+    goto done;
+  }
+  if (events && events->kind != SR_DOC_SEQ) {
+    exit_code = fail_at(&c, events, "%sevents: expected a list", "");
+    goto done;
+  }
+  int64_t last = s.start;
+  for (size_t i = 0; events && i < events->count; i++) {
+    const sr_doc_node *ev = events->items[i];
+    if (ev->kind != SR_DOC_MAP) {
+      exit_code = fail_at(&c, ev, "%sevent: expected a mapping", "");
+      goto done;
+    }
+    const char *at = sget(ev, "at");
+    int64_t t;
+    if (!at) {
+      exit_code = fail_at(&c, ev, "%sevent: \"at\" is required", "");
+      goto done;
+    }
+    if (at[0] == 'P') {
+      if (parse_duration(at, &t) != 0) {
+        exit_code = fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is not an ISO 8601 duration", at);
+        goto done;
+      }
+      t += s.start;
+    } else if (parse_rfc3339(at, &t) != 0) {
+      exit_code = fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is neither a duration nor an RFC 3339 instant", at);
+      goto done;
+    }
+    if (t < last) {
+      exit_code = fail_at(&c, ev, "event at \"%s\" is earlier than the one before it", at);
+      goto done;
+    }
+    last = t;
+    const sr_doc_node *action = NULL;
+    const char *name = NULL;
+    for (size_t k = 0; k < ev->count; k++)
+      if (strcmp(ev->pairs[k].key->str, "at") != 0) {
+        if (action) {
+          exit_code = fail_at(&c, ev, "%sevent: exactly one action per event", "");
+          goto done;
+        }
+        name = ev->pairs[k].key->str;
+        action = ev->pairs[k].value;
+      }
+    if (!action) {
+      exit_code = fail_at(&c, ev, "%sevent: no action", "");
+      goto done;
+    }
+    run_to(e, &s, t);
+    if ((exit_code = run_action(&c, name, action))) goto done;
+  }
+  run_to(e, &s, s.start + until);
+  if (svg && write_svg(&s, svg, s.start + until) != 0) {
+    fprintf(stderr, "%s: cannot write %s\n", prog, svg);
+    exit_code = 2;
+  }
+done:
+  siren_engine_free(e);
+  sr_doc_free(doc);
+  free(text);
+  free(s.pages);
+  free(s.codes);
+  free(s.marks);
+  return exit_code;
+}
