@@ -339,9 +339,8 @@ int sr_doc__strtod(const char *s, double *out) {
   errno = 0;
   char *end = NULL;
   double d = strtod(s, &end);
-  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) return -1;
   *out = d;
-  return 0;
+  return errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL) ? -1 : 0;
 }
 
 int sr_doc__parse_int(const char *s, size_t len, int64_t *out) {

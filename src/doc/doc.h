@@ -56,7 +56,7 @@
  * after "..." or a second "---" only blank lines, comments and further "..."
  * lines may follow; anything else is an error ("only one YAML document is
  * supported"). Input must be valid UTF-8 without C0 control characters other
- * than tab, LF and CR.
+ * than tab, LF and CR, and without DEL.
  *
  * Limits (0 in a field, or limits == NULL, means the default): max_bytes
  * (16 MiB) bounds len; max_depth (128) bounds the nesting of sequences and
@@ -230,7 +230,7 @@ size_t sr_doc__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Converts decimal text (already checked against the JSON/YAML number
  * grammar, NUL-terminated) to a double. Returns 0, or -1 if the magnitude
- * overflows. */
+ * overflows (*out is then +-HUGE_VAL). */
 int sr_doc__strtod(const char *s, double *out);
 /* Parses an optional sign and decimal digits (the whole of s[0..len)) into an
  * int64. Returns 0, or -1 on overflow or other characters. */

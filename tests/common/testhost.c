@@ -62,7 +62,9 @@ static int cb_event(const siren_event *ev, void *ud) {
 
 static int cb_storage(const void *rec, size_t len, void *ud) {
   th_host *th = ud;
+  th->append_calls++;
   if (th->fail_storage) return th->fail_storage;
+  if (th->fail_storage_nth && th->append_calls == th->fail_storage_nth) return -1;
   if (th->records_len + len > th->records_cap) {
     size_t cap = th->records_cap ? th->records_cap * 2 : 4096;
     while (cap < th->records_len + len) cap *= 2;

@@ -40,6 +40,8 @@ typedef struct th_host {
   /* knobs */
   int fail_notify;      /* notify returns this when non-zero */
   int fail_storage;     /* storage_append returns this when non-zero */
+  size_t fail_storage_nth; /* fail only the append with this ordinal (1-based); 0 = never */
+  size_t append_calls;
   int fail_event;
   long fail_alloc_at;   /* fail the allocation with this ordinal (1-based); 0 = never */
   long alloc_count, live_allocs;
