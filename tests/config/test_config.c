@@ -274,6 +274,24 @@ static void corpus_cloudformation_reports_literal_parameters(void **state) {
   free(th.records);
 }
 
+static void response_plan_reported_not_supported_yet(void **state) {
+  (void)state;
+  static th_host th;
+  siren_engine *e = fresh(&th);
+  char path[512];
+  snprintf(path, sizeof path, "%s/ec2-high-cpu/response-plan.yaml", examples_dir);
+  size_t len = 0;
+  char *text = slurp(path, &len);
+  assert_non_null(text);
+  siren_config_result res = SIREN_CONFIG_RESULT_INIT;
+  assert_int_equal(siren_config_load(&res, e, text, len), SIREN_OK);
+  assert_int_equal(res.unsupported, 1);
+  assert_int_equal(res.contacts, 0);
+  assert_string_equal(siren_config_problems(e), "responsePlans: not supported yet (1 definition skipped)\n");
+  siren_engine_free(e);
+  free(th.records);
+}
+
 int main(int argc, char **argv) {
   examples_dir = argc > 1 ? argv[1] : "examples";
   corpus_dir = argc > 2 ? argv[2] : NULL;
@@ -284,6 +302,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(all_or_nothing_with_every_problem),
       cmocka_unit_test(cycle_and_syntax_errors),
       cmocka_unit_test(corpus_cloudformation_reports_literal_parameters),
+      cmocka_unit_test(response_plan_reported_not_supported_yet),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -785,10 +785,10 @@ static const bad bad_cases[] = {
     {"a: \"open\n\nb: c\n", 4, 1, "opened at line 1, column 4"},
     {"a: \"x\n---\n\"\n", 2, 1, "document marker inside a quoted scalar"},
     {"a: \"bad \\q\"\n", 1, 9, "invalid escape"},
-    {"a: \"\\x4\"\n", 1, 4, "expected 2 hex digits"},
-    {"a: \"\\uD800\"\n", 1, 4, "unpaired high surrogate"},
-    {"a: \"\\uDC00\"\n", 1, 4, "unpaired low surrogate"},
-    {"a: \"\\U00110000\"\n", 1, 4, "not a Unicode scalar value"},
+    {"a: \"\\x4\"\n", 1, 5, "expected 2 hex digits"},
+    {"a: \"\\uD800\"\n", 1, 5, "unpaired high surrogate"},
+    {"a: \"\\uDC00\"\n", 1, 5, "unpaired low surrogate"},
+    {"a: \"\\U00110000\"\n", 1, 5, "not a Unicode scalar value"},
     {"a: \"x\\", 1, 7, "unterminated quoted scalar"},
     {"a: 'x' y\n", 1, 8, "expected the end of the line after the quoted scalar"},
     {"a: \"x\": y\n", 1, 7, "mapping values are not allowed here"},
@@ -891,8 +891,13 @@ static void test_depth_bombs(void **state) {
    * single-pair map, counted at its ':' */
   expect_error(s, NULL, 1, 64 * 4 + 2, "max_depth");
   free(s);
-  s = repeat("- !If [", 100000, "");
-  expect_error(s, NULL, 1, 64 * 7 + 1, "max_depth");
+  s = repeat("!If [", 100000, "");
+  memcpy(s, "a: ", 3); /* "a: [!If [!If [..." */
+  s[3] = '[';
+  s[4] = ' ';
+  /* the map is level 1, the sequence opened at offset 5i + 3 (i >= 0) is
+   * level i + 2: level 129 opens at offset 5 * 127 + 3 */
+  expect_error(s, NULL, 1, 5 * 127 + 4, "max_depth");
   free(s);
 
   /* block mappings nested by indentation: the 129th level is on line 129 */
