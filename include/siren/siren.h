@@ -303,7 +303,7 @@ typedef struct siren_contact_info {
   uint32_t repeat_count;
 } siren_contact_info;
 #define SIREN_CONTACT_INFO_VERSION 1
-#define SIREN_CONTACT_INFO_INIT {SIREN_CONTACT_INFO_VERSION, 0, 0, 0, 0, 0, 0}
+#define SIREN_CONTACT_INFO_INIT {SIREN_CONTACT_INFO_VERSION, 0, 0, (siren_contact_type)0, 0, 0, 0}
 SIREN_EXTERN int siren_contact_info_init(siren_contact_info *info, unsigned int version);
 SIREN_EXTERN int siren_contact_get(siren_contact_info *out, siren_engine *engine,
                                    const char *alias);
