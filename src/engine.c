@@ -405,7 +405,9 @@ static int drain_failed(siren_engine *e) {
     uint32_t p = e->rt.failed_head;
     sr_rec r;
     sr_rec_init(&r, SR_REC_RECEIPT);
-    r.time = e->now;
+    /* The failure happened when the page was sent (its logical time), not
+     * when a late host got round to it: the retry must not drift. */
+    r.time = e->rt.pages[p].sent;
     if (sr_rec_int(&e->mem, &r, (int64_t)p + 1) ||
         sr_rec_int(&e->mem, &r, SIREN_RECEIPT_ERROR) ||
         sr_rec_str(&e->mem, &r, "notify callback failed"))

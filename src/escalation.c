@@ -243,6 +243,21 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
     sr_emit(e, &ev);
     return SR_NONE;
   }
+  /* A contact that accepted a page of this engagement is paged no more in
+   * it, even when a later stage (or a repetition) targets it again. */
+  for (uint32_t i = en->first_run; i != SR_NONE; i = rt->runs[i].next_in_engagement)
+    if (rt->runs[i].contact == contact && rt->runs[i].acked &&
+        e->contacts[contact].type == SIREN_CONTACT_PERSONAL) {
+      siren_event ev;
+      sr_event_init(&ev, SIREN_EVENT_CHANNEL_SKIPPED, r->time);
+      ev.engagement = engagement + 1;
+      ev.contact = c->alias;
+      ev.stage = parent_stage;
+      ev.reason = "contact already accepted";
+      ev.incident_id = en->incident;
+      sr_emit(e, &ev);
+      return SR_NONE;
+    }
   uint32_t idx = (uint32_t)rt->run_count++;
   sr_run *ru = &rt->runs[idx];
   memset(ru, 0, sizeof *ru);
@@ -353,6 +368,9 @@ void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
   sr_runtime *rt = &e->rt;
   sr_page *pg = &rt->pages[page];
   sr_engagement *en = &rt->engagements[pg->engagement];
+  /* After a stop or completion an acceptance is recorded on the page only:
+   * it cannot acknowledge an engagement that is over. */
+  if (en->state != SIREN_ENGAGEMENT_ACTIVE) return;
   /* The accepting contact is paged no more in this engagement: every run of
    * its plan here is acknowledged, and each essential one acknowledges its
    * parent. */

@@ -137,7 +137,7 @@ typedef enum siren_event_type {
   SIREN_EVENT_STAGE_STARTED = 2,      /* contact = the plan's contact */
   SIREN_EVENT_PAGE_SENT = 3,
   SIREN_EVENT_PAGE_RETRY = 4,         /* page = the new page, related = the failed one */
-  SIREN_EVENT_PAGE_ACCEPTED = 5,      /* essential says whether it stops the plan */
+  SIREN_EVENT_PAGE_ACCEPTED = 5,      /* essential: the contact is an essential target */
   SIREN_EVENT_PAGE_RECEIPT = 6,       /* reason = receipt type name */
   SIREN_EVENT_CHANNEL_SKIPPED = 7,    /* reason = why */
   SIREN_EVENT_ENGAGEMENT_STOPPED = 8, /* reason = the reason given */
@@ -164,7 +164,10 @@ typedef struct siren_event {
   const char *reason;
   const char *incident_id;
   int32_t stage;          /* stage index (0-based) where it applies, else -1 */
-  int essential;          /* PAGE_ACCEPTED, CONTACT_ENGAGED: 1 or 0 */
+  int essential;          /* PAGE_ACCEPTED, CONTACT_ENGAGED: 1 when the contact is an
+                             essential target of the escalation stage that engaged
+                             it (with SIREN_STAGE_ALL_ESSENTIAL the plan stops only
+                             once every essential contact has accepted) */
   int acknowledged;       /* ENGAGEMENT_COMPLETED: 1 or 0 */
 } siren_event;
 #define SIREN_EVENT_VERSION 1
