@@ -214,10 +214,13 @@ int sr_begin(siren_engine *e) {
   e->cb_failed = 0;
   int rc = read_clock(e);
   if (rc) return rc;
+  /* If catching up stops on a failure, the command is not applied: it must
+   * never land before something that was due earlier. */
   rc = sr_fire_due(e, e->now, NULL);
-  /* A failed notify or event while catching up does not stop the command; it
-   * is reported when the command ends. Storage failures do. */
-  return rc == SIREN_ECALLBACK && e->cb_failed ? SIREN_OK : rc;
+  if (rc == SIREN_ECALLBACK)
+    return sr_err(e, rc, "catching up on what was due failed (%s); the command was not applied: "
+                  "call it again", e->errmsg[0] ? e->errmsg : "callback failed");
+  return rc;
 }
 
 int sr_end(siren_engine *e, int rc) {
@@ -441,6 +444,8 @@ int sr_fire_due(siren_engine *e, int64_t until, uint32_t *fired) {
     if (rc) break;
     n++;
     rc = drain_failed(e);
+    /* Stop at a failed notify or event: the host may be unable to deliver,
+     * and what is still due waits for its next call (nothing is lost). */
     if (e->cb_failed && !e->quiet) {
       rc = rc ? rc : SIREN_ECALLBACK;
       break;

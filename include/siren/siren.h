@@ -263,9 +263,18 @@ SIREN_EXTERN int64_t siren_engine_next_deadline(siren_engine *engine);
  * Fires everything due at or before the host clock's now, in time order (ties
  * in the order they were scheduled). A firing's logical time is its due time,
  * so schedules never drift when the host calls late. If *fired is not NULL it
- * receives the number of firings. If a callback fails, advance stops after the
- * firing whose record was stored and returns SIREN_ECALLBACK; call it again to
- * continue (nothing is lost).
+ * receives the number of firings. When a notify or event callback fails,
+ * advance finishes that firing (a page whose notify failed gets an automatic
+ * ERROR receipt at the page's time, so its retry interval applies), stops,
+ * and returns SIREN_ECALLBACK; what is still due stays due: call advance
+ * again (next_deadline() says so). If storage fails, advance stops before
+ * the firing that could not be stored, with SIREN_ECALLBACK as well.
+ *
+ * Every command (create, start, accept, ...) first fires what is due at the
+ * host clock's now, as advance would, so a command never lands before a stage
+ * that was due earlier. If that catch-up stops on a failure, the command is
+ * not applied and returns SIREN_ECALLBACK: call advance, then the command,
+ * again.
  */
 SIREN_EXTERN int siren_engine_advance(siren_engine *engine, uint32_t *fired);
 

@@ -754,6 +754,15 @@ static int flow_node(P *p, int close, sr_doc_node **out) {
   return *out ? SIREN_OK : p->rc;
 }
 
+static int unterminated(P *p, const sr_doc_node *c) {
+  int seq = c->kind == SR_DOC_SEQ;
+  return sr_doc__fail_at(p, p->pos,
+                         "unterminated flow %s: expected '%c' to close the '%c' at line %u, "
+                         "column %u",
+                         seq ? "sequence" : "mapping", seq ? ']' : '}', seq ? '[' : '{',
+                         (unsigned)c->line, (unsigned)c->col);
+}
+
 static int flow_seq(P *p, const char *tg, sr_doc_node **out) {
   if (sr_doc__enter(p, p->pos) != SIREN_OK) return p->rc;
   sr_doc_node *seq = sr_doc__node(p, SR_DOC_SEQ, p->line, sr_doc__col(p, p->pos));
@@ -764,7 +773,7 @@ static int flow_seq(P *p, const char *tg, sr_doc_node **out) {
   for (;;) {
     if (flow_ws(p, ']') != SIREN_OK) return p->rc;
     int c = at(p, p->pos);
-    if (c < 0) return sr_doc__fail_at(p, p->pos, "unterminated flow sequence: expected ']'");
+    if (c < 0) return unterminated(p, seq);
     if (c == ']') {
       p->pos++;
       break;
@@ -809,8 +818,8 @@ static int flow_seq(P *p, const char *tg, sr_doc_node **out) {
       p->pos++;
       break;
     }
-    return sr_doc__fail_at(p, p->pos, c < 0 ? "unterminated flow sequence: expected ']'"
-                                            : "expected ',' or ']' in a flow sequence");
+    if (c < 0) return unterminated(p, seq);
+    return sr_doc__fail_at(p, p->pos, "expected ',' or ']' in a flow sequence");
   }
   if (sr_doc__close(p, seq, base) != SIREN_OK) return p->rc;
   sr_doc__leave(p);
@@ -828,7 +837,7 @@ static int flow_map(P *p, const char *tg, sr_doc_node **out) {
   for (;;) {
     if (flow_ws(p, '}') != SIREN_OK) return p->rc;
     int c = at(p, p->pos);
-    if (c < 0) return sr_doc__fail_at(p, p->pos, "unterminated flow mapping: expected '}'");
+    if (c < 0) return unterminated(p, map);
     if (c == '}') {
       p->pos++;
       break;
@@ -870,8 +879,8 @@ static int flow_map(P *p, const char *tg, sr_doc_node **out) {
       p->pos++;
       break;
     }
-    return sr_doc__fail_at(p, p->pos, c < 0 ? "unterminated flow mapping: expected '}'"
-                                            : "expected ',' or '}' in a flow mapping");
+    if (c < 0) return unterminated(p, map);
+    return sr_doc__fail_at(p, p->pos, "expected ',' or '}' in a flow mapping");
   }
   if (sr_doc__close(p, map, base) != SIREN_OK) return p->rc;
   sr_doc__leave(p);

@@ -43,7 +43,7 @@ typedef struct th_host {
   size_t fail_storage_nth; /* fail only the append with this ordinal (1-based); 0 = never */
   size_t append_calls;
   int fail_event;
-  long fail_alloc_at;   /* fail the allocation with this ordinal (1-based); 0 = never */
+  long fail_alloc_at;   /* fail every allocation from this ordinal (1-based) on; 0 = never */
   long alloc_count, live_allocs;
   int reenter;          /* callbacks try to call back into the engine */
   int reenter_rc;       /* what that inner call returned */

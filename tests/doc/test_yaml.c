@@ -793,9 +793,10 @@ static const bad bad_cases[] = {
     {"a: 'x' y\n", 1, 8, "expected the end of the line after the quoted scalar"},
     {"a: \"x\": y\n", 1, 7, "mapping values are not allowed here"},
     {"a: [1, 2\n", 2, 1, "unterminated flow sequence: expected ']'"},
-    {"a: [1, 2\nb: 3\n", 2, 2, "expected ',' or ']' in a flow sequence"},
+    /* a flow plain scalar may continue on the next line: "2 b" is a key */
+    {"a: [1, 2\nb: 3\n", 3, 1, "expected ']' to close the '[' at line 1, column 4"},
     {"a: {x: 1\n", 2, 1, "unterminated flow mapping: expected '}'"},
-    {"a: {x: 1 y: 2}\n", 1, 11, "mapping values are not allowed here"},
+    {"a: {x: 1 y: 2}\n", 1, 11, "expected ',' or '}' in a flow mapping"},
     {"a: [1,,2]\n", 1, 7, "expected a value or ']' before ','"},
     {"a: {,}\n", 1, 5, "expected a key or '}' before ','"},
     {"a: [1] x\n", 1, 8, "expected the end of the line after the flow sequence"},
@@ -895,9 +896,9 @@ static void test_depth_bombs(void **state) {
   memcpy(s, "a: ", 3); /* "a: [!If [!If [..." */
   s[3] = '[';
   s[4] = ' ';
-  /* the map is level 1, the sequence opened at offset 5i + 3 (i >= 0) is
-   * level i + 2: level 129 opens at offset 5 * 127 + 3 */
-  expect_error(s, NULL, 1, 5 * 127 + 4, "max_depth");
+  /* the map is level 1 and the first '[' level 2; the '[' of unit j >= 1
+   * is at offset 5j + 4 and is level j + 2, so level 129 is at offset 639 */
+  expect_error(s, NULL, 1, 5 * 127 + 5, "max_depth");
   free(s);
 
   /* block mappings nested by indentation: the 129th level is on line 129 */

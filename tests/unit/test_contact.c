@@ -19,8 +19,16 @@
 
 static th_host th;
 
+/* Frees the engine registered on a host (if a test stopped early on a
+ * failed assertion, teardown still frees it). */
+static void drop_engine(th_host *h, siren_engine *e) {
+  siren_engine_free(e);
+  if (h->engine == e) h->engine = NULL;
+}
+
 static int teardown(void **state) {
   (void)state;
+  siren_engine_free(th.engine);
   free(th.records);
   memset(&th, 0, sizeof th);
   return 0;
@@ -154,7 +162,7 @@ static void alias_validation(void **state) {
   assert_int_equal(siren_contact_create(e, "typeless", NULL, (siren_contact_type)0), SIREN_EINVAL);
   assert_int_equal(siren_contact_get(&ci, e, "typeless"), SIREN_ENOTFOUND);
   assert_int_equal(th.record_count, 7);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void count_and_alias_at(void **state) {
@@ -187,7 +195,7 @@ static void count_and_alias_at(void **state) {
   assert_int_equal(ci.type, SIREN_CONTACT_ESCALATION);
   assert_null(siren_contact_alias_at(NULL, 0));
   assert_int_equal(siren_contact_count(NULL), 0);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* ------------------------------------------------------------ channels */
@@ -259,7 +267,7 @@ static void channel_validation(void **state) {
   assert_int_equal(siren_channel_get(&info, e, "nobody", "mail"), SIREN_ENOTFOUND);
   /* Activated channels sent no code. */
   assert_int_equal(th.notice_count, 0);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* ---------------------------------------------------------- activation */
@@ -298,7 +306,7 @@ static void activation_code_arrives_through_notify(void **state) {
   /* Unknown channel / contact. */
   assert_int_equal(siren_channel_activate(e, "p", "nope", "123456"), SIREN_ENOTFOUND);
   assert_int_equal(siren_channel_activate(e, "nobody", "sms", "123456"), SIREN_ENOTFOUND);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void wrong_codes_use_up_attempts(void **state) {
@@ -343,7 +351,7 @@ static void wrong_codes_use_up_attempts(void **state) {
   assert_int_equal(chan(e, "p", "mail").attempts_left, 4);
   assert_int_equal(siren_channel_activate(e, "p", "mail", th.notices[j].code), SIREN_OK);
   assert_int_equal(chan(e, "p", "mail").activation, SIREN_ACTIVATED);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void send_code_replaces_the_old_one(void **state) {
@@ -361,7 +369,7 @@ static void send_code_replaces_the_old_one(void **state) {
   assert_int_equal(siren_channel_activate(e, "p", "mail", old), SIREN_EDENIED);
   assert_int_equal(siren_channel_activate(e, "p", "mail", fresh), SIREN_OK);
   assert_int_equal(siren_channel_send_activation_code(e, "p", "nope"), SIREN_ENOTFOUND);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void expired_code_is_denied(void **state) {
@@ -385,7 +393,7 @@ static void expired_code_is_denied(void **state) {
   assert_int_equal(siren_channel_send_activation_code(e, "p", "late"), SIREN_OK);
   assert_int_equal(siren_channel_activate(e, "p", "late", th.notices[last_code("p", "late")].code), SIREN_OK);
   assert_int_equal(chan(e, "p", "late").activation, SIREN_ACTIVATED);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void options_change_attempts_and_lifetime(void **state) {
@@ -408,7 +416,7 @@ static void options_change_attempts_and_lifetime(void **state) {
   assert_int_equal(siren_channel_activate(e, "p", "a", a), SIREN_EDENIED);
   th.now = TH_T0 + 60001;
   assert_int_equal(siren_channel_activate(e, "p", "b", th.notices[last_code("p", "b")].code), SIREN_EDENIED);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void flag_activated_sends_no_code(void **state) {
@@ -426,7 +434,7 @@ static void flag_activated_sends_no_code(void **state) {
   /* Unknown flags are refused. */
   assert_int_equal(siren_channel_create(e, "p", "other", "EMAIL", "p@example.com", 0x2u), SIREN_EINVAL);
   assert_int_equal(siren_channel_get(&ci, e, "p", "other"), SIREN_ENOTFOUND);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void deactivated_channel_is_skipped(void **state) {
@@ -454,7 +462,7 @@ static void deactivated_channel_is_skipped(void **state) {
   assert_int_equal(siren_channel_activate(e, "p", "p-email", th.notices[last_code("p", "p-email")].code), SIREN_OK);
   th_engage(e, "p");
   assert_int_equal(th_last_page(&th, "p", "p-email"), (int)th.notice_count - 1);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* --------------------------------------------------------------- plans */
@@ -470,7 +478,7 @@ static void stage_duration_limits(void **state) {
   assert_int_equal(set_personal_plan(e, "p", "p-email", dmax, 1, 0), SIREN_EINVAL);
   uint32_t d30[1] = {30};
   assert_int_equal(set_personal_plan(e, "p", "p-email", d30, 1, 0), SIREN_OK);
-  siren_engine_free(e);
+  drop_engine(&th, e);
   teardown(NULL);
 
   siren_options o = SIREN_OPTIONS_INIT;
@@ -486,7 +494,7 @@ static void stage_duration_limits(void **state) {
   /* The long stage really lasts that long. */
   th_engage(e, "p");
   assert_int_equal(siren_engine_next_deadline(e), TH_T0 + INT64_C(100000) * MIN_MS);
-  siren_engine_free(e);
+  drop_engine(&th, e);
   teardown(NULL);
 
   /* A lower cap. */
@@ -496,7 +504,7 @@ static void stage_duration_limits(void **state) {
   uint32_t d11[1] = {11}, d10[1] = {10};
   assert_int_equal(set_personal_plan(e, "p", "p-email", d11, 1, 0), SIREN_EINVAL);
   assert_int_equal(set_personal_plan(e, "p", "p-email", d10, 1, 0), SIREN_OK);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void zero_minute_stage_needs_a_target(void **state) {
@@ -526,7 +534,7 @@ static void zero_minute_stage_needs_a_target(void **state) {
   assert_int_equal(siren_contact_plan_stage(&s, e, "p", 1), SIREN_OK);
   assert_int_equal(s.duration_minutes, 0);
   assert_int_equal(s.target_count, 1);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void retry_interval_limits(void **state) {
@@ -541,7 +549,7 @@ static void retry_interval_limits(void **state) {
   siren_target t = SIREN_TARGET_INIT;
   assert_int_equal(siren_contact_plan_target(&t, e, "p", 1, 0), SIREN_OK);
   assert_int_equal(t.retry_interval_minutes, 60);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void unknown_references_name_their_position(void **state) {
@@ -589,7 +597,7 @@ static void unknown_references_name_their_position(void **state) {
   /* Unknown contact for the plan itself. */
   assert_int_equal(siren_contact_set_plan(e, "nobody", &p), SIREN_ENOTFOUND);
   assert_int_equal(siren_contact_set_plan(e, "esc", NULL), SIREN_EINVAL);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void plan_read_back(void **state) {
@@ -684,7 +692,7 @@ static void plan_read_back(void **state) {
   assert_int_equal(siren_contact_set_plan(e, "esc", &ep), SIREN_EINVAL);
   assert_int_equal(siren_contact_plan_stage(&s, e, "esc", 0), SIREN_OK);
   assert_int_equal(s.flags, SIREN_STAGE_ALL_ESSENTIAL);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void cycles_are_refused_and_change_nothing(void **state) {
@@ -723,7 +731,7 @@ static void cycles_are_refused_and_change_nothing(void **state) {
   assert_int_equal(siren_contact_create(e, "d", NULL, SIREN_CONTACT_ESCALATION), SIREN_OK);
   const char *diamond[] = {"a", "c"};
   assert_int_equal(set_escalation_plan(e, "d", diamond, 2), SIREN_OK);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* ------------------------------------------------------------ deletion */
@@ -786,7 +794,97 @@ static void delete_rules(void **state) {
   siren_page_info pi = SIREN_PAGE_INFO_INIT;
   assert_int_equal(siren_page_get(&pi, e, 1), SIREN_OK);
   assert_string_equal(pi.contact, "incident-responder");
-  siren_engine_free(e);
+  drop_engine(&th, e);
+}
+
+/* ------------------------------------------------------------ more */
+
+static void notify_failure_on_channel_create(void **state) {
+  (void)state;
+  siren_engine *e = th_engine(&th, 1, 0);
+  assert_int_equal(siren_contact_create(e, "p", NULL, SIREN_CONTACT_PERSONAL), SIREN_OK);
+  th.fail_notify = 1;
+  assert_int_equal(siren_channel_create(e, "p", "mail", "EMAIL", "p@example.com", 0), SIREN_ECALLBACK);
+  /* The channel exists; a new code can be sent. */
+  siren_channel_info ci = chan(e, "p", "mail");
+  assert_int_equal(ci.activation, SIREN_NOT_ACTIVATED);
+  th.fail_notify = 0;
+  assert_int_equal(siren_channel_send_activation_code(e, "p", "mail"), SIREN_OK);
+  int i = last_code("p", "mail");
+  assert_true(i >= 1);
+  assert_int_equal(siren_channel_activate(e, "p", "mail", th.notices[i].code), SIREN_OK);
+  assert_int_equal(chan(e, "p", "mail").activation, SIREN_ACTIVATED);
+  drop_engine(&th, e);
+}
+
+static void plan_size_limits(void **state) {
+  (void)state;
+  siren_engine *e = th_engine(&th, 1, 0);
+  personal_with_email(e, "p", SIREN_CHANNEL_ACTIVATED);
+  static siren_target t[65];
+  static siren_stage st[65];
+  for (int i = 0; i < 65; i++) {
+    siren_target x = SIREN_TARGET_INIT;
+    x.channel = "p-email";
+    x.retry_interval_minutes = (uint32_t)(i % 61);
+    t[i] = x;
+  }
+  for (int i = 0; i < 65; i++) {
+    siren_stage s = SIREN_STAGE_INIT;
+    s.duration_minutes = 1;
+    s.target_count = 64;
+    s.targets = t;
+    st[i] = s;
+  }
+  siren_plan p = SIREN_PLAN_INIT;
+  p.stages = st;
+  p.stage_count = 65;
+  assert_int_equal(siren_contact_set_plan(e, "p", &p), SIREN_EINVAL);
+  p.stage_count = 64;
+  st[10].target_count = 65;
+  assert_int_equal(siren_contact_set_plan(e, "p", &p), SIREN_EINVAL);
+  st[10].target_count = 64;
+  p.repeat_count = 100;
+  assert_int_equal(siren_contact_set_plan(e, "p", &p), SIREN_OK);
+  siren_contact_info ci = SIREN_CONTACT_INFO_INIT;
+  assert_int_equal(siren_contact_get(&ci, e, "p"), SIREN_OK);
+  assert_int_equal(ci.stage_count, 64);
+  assert_int_equal(ci.repeat_count, 100);
+  siren_target r = SIREN_TARGET_INIT;
+  assert_int_equal(siren_contact_plan_target(&r, e, "p", 63, 63), SIREN_OK);
+  assert_int_equal(r.retry_interval_minutes, 63 % 61);
+  /* Engaged, the 64 targets of stage 0 are paged at once. */
+  th_engage(e, "p");
+  assert_int_equal(th.notice_count, 64);
+  drop_engine(&th, e);
+}
+
+static void alias_churn_keeps_lookups_right(void **state) {
+  (void)state;
+  siren_engine *e = th_engine(&th, 0, 0);
+  char a[32];
+  for (int i = 0; i < 20; i++) {
+    snprintf(a, sizeof a, "keep-%d", i);
+    assert_int_equal(siren_contact_create(e, a, NULL, SIREN_CONTACT_PERSONAL), SIREN_OK);
+  }
+  for (int round = 0; round < 300; round++) {
+    snprintf(a, sizeof a, "tmp-%d", round % 7);
+    assert_int_equal(siren_contact_create(e, a, NULL, SIREN_CONTACT_PERSONAL), SIREN_OK);
+    assert_int_equal(siren_contact_create(e, a, NULL, SIREN_CONTACT_PERSONAL), SIREN_EEXISTS);
+    assert_int_equal(siren_contact_delete(e, a), SIREN_OK);
+  }
+  assert_int_equal(siren_contact_count(e), 20);
+  siren_contact_info ci = SIREN_CONTACT_INFO_INIT;
+  for (int i = 0; i < 20; i++) {
+    snprintf(a, sizeof a, "keep-%d", i);
+    assert_int_equal(siren_contact_get(&ci, e, a), SIREN_OK);
+    assert_string_equal(ci.alias, a);
+  }
+  for (int i = 0; i < 7; i++) {
+    snprintf(a, sizeof a, "tmp-%d", i);
+    assert_int_equal(siren_contact_get(&ci, e, a), SIREN_ENOTFOUND);
+  }
+  drop_engine(&th, e);
 }
 
 int main(void) {
@@ -808,6 +906,9 @@ int main(void) {
       cmocka_unit_test_teardown(plan_read_back, teardown),
       cmocka_unit_test_teardown(cycles_are_refused_and_change_nothing, teardown),
       cmocka_unit_test_teardown(delete_rules, teardown),
+      cmocka_unit_test_teardown(notify_failure_on_channel_create, teardown),
+      cmocka_unit_test_teardown(plan_size_limits, teardown),
+      cmocka_unit_test_teardown(alias_churn_keeps_lookups_right, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

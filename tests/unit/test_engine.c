@@ -21,7 +21,15 @@
 static th_host th;
 static th_host th2;
 
+/* Frees the engine registered on a host (if a test stopped early on a
+ * failed assertion, teardown still frees it). */
+static void drop_engine(th_host *h, siren_engine *e) {
+  siren_engine_free(e);
+  if (h->engine == e) h->engine = NULL;
+}
+
 static void reset(th_host *h) {
+  siren_engine_free(h->engine);
   free(h->records);
   memset(h, 0, sizeof *h);
 }
@@ -156,13 +164,13 @@ static void engine_new_rejects_bad_arguments(void **state) {
   assert_non_null(e);
   assert_int_equal(siren_contact_create(e, "someone", NULL, SIREN_CONTACT_PERSONAL), SIREN_OK);
   assert_int_equal(siren_contact_count(e), 1);
-  siren_engine_free(e);
+  drop_engine(&th, e);
   o = (siren_options)SIREN_OPTIONS_INIT;
   e = NULL;
   assert_int_equal(siren_engine_new(&e, &h, &o, NULL), SIREN_OK);
   assert_non_null(e);
   assert_int_equal(siren_engine_next_deadline(e), SIREN_NO_DEADLINE);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void failed_new_allocates_nothing(void **state) {
@@ -185,7 +193,7 @@ static void failed_new_allocates_nothing(void **state) {
   assert_int_equal(siren_channel_create(e, "p", "mail", "EMAIL", "p@example.com", 0), SIREN_OK);
   assert_int_equal(th.notice_count, 1); /* the activation code went through our notify */
   assert_true(th.live_allocs > 0);
-  siren_engine_free(e);
+  drop_engine(&th, e);
   assert_int_equal(th.live_allocs, 0);
 }
 
@@ -250,7 +258,7 @@ static void errmsg_describes_last_failure(void **state) {
   assert_int_equal(siren_engagement_start(&id, e, &p), SIREN_ENOTFOUND);
   assert_int_equal(id, 0);
   assert_true(strlen(siren_errmsg(e)) > 0);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* --------------------------------------------------------------- inits */
@@ -301,7 +309,7 @@ static void init_host_is_usable(void **state) {
   siren_engine *e = NULL;
   assert_int_equal(siren_engine_new(&e, &h, NULL, NULL), SIREN_OK);
   assert_int_equal(siren_engine_record_count(e), 0);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* ------------------------------------------------------------ re-entry */
@@ -343,7 +351,7 @@ static void notify_reentry_gets_ebusy(void **state) {
   siren_engagement_info info = SIREN_ENGAGEMENT_INFO_INIT;
   assert_int_equal(siren_engagement_get(&info, e, id), SIREN_OK);
   assert_int_equal(info.state, SIREN_ENGAGEMENT_COMPLETED);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* A notify that tries many entry points, recording what they return. */
@@ -431,7 +439,7 @@ static void every_entry_point_is_busy_inside_a_callback(void **state) {
   assert_int_equal(th.notice_count, 4);
   assert_int_equal(siren_engagement_get(&info, e, id), SIREN_OK);
   assert_int_equal(info.state, SIREN_ENGAGEMENT_COMPLETED);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* ---------------------------------------------------------------- time */
@@ -463,7 +471,7 @@ static void fresh_engine_has_no_deadline(void **state) {
   assert_int_equal(siren_engine_next_deadline(e), TH_T0 + 10 * MIN_MS);
   assert_int_equal(siren_engagement_stop(e, id, NULL), SIREN_OK);
   assert_int_equal(siren_engine_next_deadline(e), SIREN_NO_DEADLINE);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 /* 20 engagements whose stage timers all fall due at minute 20, scheduled in
@@ -518,7 +526,7 @@ static void same_instant_fires_in_scheduling_order(void **state) {
   }
   assert_int_equal(k, N);
   assert_int_equal(siren_engine_next_deadline(e), SIREN_NO_DEADLINE);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void late_advance_fires_everything_at_its_due_time(void **state) {
@@ -585,8 +593,8 @@ static void late_advance_fires_everything_at_its_due_time(void **state) {
     o1 += l1;
     o2 += l2;
   }
-  siren_engine_free(e);
-  siren_engine_free(ref);
+  drop_engine(&th, e);
+  drop_engine(&th2, ref);
 }
 
 static void late_advance_with_retries_in_between(void **state) {
@@ -620,7 +628,7 @@ static void late_advance_with_retries_in_between(void **state) {
   assert_int_equal(fired, 2);
   assert_string_equal(th_pages_text(&th), "0:solo/mail 90s:solo/mail 10:solo/mail");
   assert_int_equal(th.notices[1].retry_of, th.notices[0].page);
-  siren_engine_free(e);
+  drop_engine(&th, e);
 }
 
 static void clock_going_backwards_is_no_time_passing(void **state) {
@@ -673,7 +681,128 @@ static void clock_going_backwards_is_no_time_passing(void **state) {
     prev = t;
     o += len;
   }
-  siren_engine_free(e);
+  drop_engine(&th, e);
+}
+
+/* --------------------------------------------------- failing callbacks */
+
+static int clock_fails;
+static int failing_clock(int64_t *now, void *ud) {
+  th_host *h = ud;
+  *now = h->now;
+  return clock_fails;
+}
+
+static void clock_failure_fails_the_call_and_changes_nothing(void **state) {
+  (void)state;
+  siren_host h;
+  th_setup(&th, &h, 1, 0);
+  h.clock = failing_clock;
+  clock_fails = 0;
+  siren_engine *e = NULL;
+  assert_int_equal(siren_engine_new(&e, &h, NULL, &th), SIREN_OK);
+  th.engine = e;
+  th_seed(e, 1);
+  th_engage(e, "app-escalation-plan");
+  uint64_t records = siren_engine_record_count(e);
+  clock_fails = 3;
+  th_at_minute(&th, 6);
+  assert_int_equal(siren_contact_create(e, "x", NULL, SIREN_CONTACT_PERSONAL), SIREN_ECALLBACK);
+  assert_true(strlen(siren_errmsg(e)) > 0);
+  assert_int_equal(siren_engine_advance(e, NULL), SIREN_ECALLBACK);
+  assert_int_equal(siren_engine_record_count(e), records);
+  assert_int_equal(th.notice_count, 1);
+  siren_contact_info ci = SIREN_CONTACT_INFO_INIT;
+  assert_int_equal(siren_contact_get(&ci, e, "x"), SIREN_ENOTFOUND);
+  clock_fails = 0;
+  assert_int_equal(siren_engine_advance(e, NULL), SIREN_OK);
+  assert_int_equal(th.notice_count, 2);
+  assert_int_equal(th.notices[1].time, TH_T0 + 5 * MIN_MS);
+  drop_engine(&th, e);
+  clock_fails = 0;
+}
+
+/* advance: "If a callback fails, advance stops after the firing whose record
+ * was stored and returns SIREN_ECALLBACK; call it again to continue (nothing
+ * is lost)." */
+static void advance_after_a_failed_event_callback_continues(void **state) {
+  (void)state;
+  siren_engine *e = th_engine(&th, 1, 0);
+  th_seed(e, 1);
+  th_engage(e, "app-escalation-plan");
+  th.fail_event = 1;
+  th_at_minute(&th, 30);
+  int calls = 0, failed = 0;
+  uint32_t total = 0;
+  while (siren_engine_next_deadline(e) <= th.now && calls < 50) {
+    uint32_t fired = 0;
+    int rc = siren_engine_advance(e, &fired);
+    assert_true(rc == SIREN_OK || rc == SIREN_ECALLBACK);
+    failed += rc == SIREN_ECALLBACK;
+    assert_true(fired >= 1);
+    total += fired;
+    calls++;
+  }
+  assert_true(failed >= 1);
+  assert_true(total >= 4);
+  assert_int_equal(siren_engine_next_deadline(e), SIREN_NO_DEADLINE);
+  assert_string_equal(th_pages_text(&th),
+                      "0:incident-responder/incident-responder-email "
+                      "5:sr-incident-responder/sr-incident-responder-email "
+                      "10:incident-responder/incident-responder-mobile "
+                      "15:sr-incident-responder/sr-incident-responder-mobile");
+  th.fail_event = 0;
+  drop_engine(&th, e);
+}
+
+/* A command first fires what is already due (so that it never lands before
+ * a stage that was due earlier). A notify failing during that catch-up must
+ * not let the command overtake the remaining due stages: with the clock at
+ * 30, the stages due at 5, 10 and 15 come before a stop at 30. */
+static void catch_up_failure_does_not_let_a_command_overtake(void **state) {
+  (void)state;
+  siren_engine *e = th_engine(&th, 1, 0);
+  th_seed(e, 1);
+  siren_id id = th_engage(e, "app-escalation-plan");
+  th.fail_notify = 1;
+  th_at_minute(&th, 30);
+  uint64_t before = siren_engine_record_count(e);
+  /* Catching up fires the minute-5 stage, whose notify fails: the stop is
+   * not applied (it would land before the stages due at 10 and 15). */
+  assert_int_equal(siren_engagement_stop(e, id, "late stop"), SIREN_ECALLBACK);
+  assert_non_null(strstr(siren_errmsg(e), "the command was not applied"));
+  assert_true(siren_engine_record_count(e) > before); /* the stage and its receipt */
+  siren_engagement_info info = SIREN_ENGAGEMENT_INFO_INIT;
+  assert_int_equal(siren_engagement_get(&info, e, id), SIREN_OK);
+  assert_int_equal(info.state, SIREN_ENGAGEMENT_ACTIVE);
+  th.fail_notify = 0;
+  /* The host catches up: every page due before 30 at its due time, the
+   * failed one retried one minute after its own time. */
+  for (int i = 0; i < 20 && siren_engine_next_deadline(e) <= th.now; i++)
+    assert_int_equal(siren_engine_advance(e, NULL), SIREN_OK);
+  assert_string_equal(th_pages_text(&th),
+                      "0:incident-responder/incident-responder-email "
+                      "5:sr-incident-responder/sr-incident-responder-email "
+                      "6:sr-incident-responder/sr-incident-responder-email "
+                      "10:incident-responder/incident-responder-mobile "
+                      "15:sr-incident-responder/sr-incident-responder-mobile");
+  /* The plan had run out at 20, before the stop. */
+  assert_int_equal(siren_engagement_get(&info, e, id), SIREN_OK);
+  assert_int_equal(info.state, SIREN_ENGAGEMENT_COMPLETED);
+  assert_int_equal(info.stop_time, TH_T0 + 20 * MIN_MS);
+  assert_int_equal(siren_engagement_stop(e, id, "late stop"), SIREN_ESTATE);
+  /* Records stay in time order. */
+  int64_t prev = INT64_MIN;
+  for (size_t o = 0; o < th.records_len;) {
+    uint32_t len = (uint32_t)th.records[o] | (uint32_t)th.records[o + 1] << 8 |
+                   (uint32_t)th.records[o + 2] << 16 | (uint32_t)th.records[o + 3] << 24;
+    uint64_t u = 0;
+    for (int i = 7; i >= 0; i--) u = (u << 8) | th.records[o + 16 + (size_t)i];
+    assert_true((int64_t)u >= prev);
+    prev = (int64_t)u;
+    o += len;
+  }
+  drop_engine(&th, e);
 }
 
 int main(void) {
@@ -692,6 +821,9 @@ int main(void) {
       cmocka_unit_test_teardown(late_advance_fires_everything_at_its_due_time, teardown),
       cmocka_unit_test_teardown(late_advance_with_retries_in_between, teardown),
       cmocka_unit_test_teardown(clock_going_backwards_is_no_time_passing, teardown),
+      cmocka_unit_test_teardown(clock_failure_fails_the_call_and_changes_nothing, teardown),
+      cmocka_unit_test_teardown(advance_after_a_failed_event_callback_continues, teardown),
+      cmocka_unit_test_teardown(catch_up_failure_does_not_let_a_command_overtake, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
