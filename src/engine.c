@@ -217,9 +217,12 @@ int sr_begin(siren_engine *e) {
   /* If catching up stops on a failure, the command is not applied: it must
    * never land before something that was due earlier. */
   rc = sr_fire_due(e, e->now, NULL);
-  if (rc == SIREN_ECALLBACK)
+  if (rc == SIREN_ECALLBACK) {
+    char why[sizeof e->errmsg];
+    snprintf(why, sizeof why, "%s", e->errmsg[0] ? e->errmsg : "callback failed");
     return sr_err(e, rc, "catching up on what was due failed (%s); the command was not applied: "
-                  "call it again", e->errmsg[0] ? e->errmsg : "callback failed");
+                  "call it again", why);
+  }
   return rc;
 }
 
