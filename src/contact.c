@@ -94,8 +94,7 @@ int sr_valid_address(uint8_t kind, const char *a) {
   return 1;
 }
 
-/* Constant-time comparison of two 6-digit codes. */
-static int code_equal(const char *want, const char *got) {
+int sr_code_equal(const char *want, const char *got) {
   size_t n = strlen(got);
   unsigned diff = (unsigned)(n ^ 6u);
   for (size_t i = 0; i < 6; i++) diff |= (unsigned)(want[i] ^ (i < n ? got[i] : 0));
@@ -247,7 +246,7 @@ SIREN_EXTERN int siren_channel_activate(siren_engine *e, const char *contact, co
     return sr_err(e, SIREN_EDENIED, "no activation code is pending for \"%s\": send a new one", name);
   if (e->now >= ch->code_expires)
     return sr_err(e, SIREN_EDENIED, "the activation code for \"%s\" has expired: send a new one", name);
-  int ok = code_equal(ch->code, code);
+  int ok = sr_code_equal(ch->code, code);
   rc = channel_rec(e, SR_REC_ACTIVATE, contact, name, ok);
   if (rc) return sr_end(e, rc);
   if (!ok) {

@@ -114,13 +114,6 @@ SIREN_EXTERN int siren_page_receipt(siren_engine *e, siren_id page, siren_receip
   return sr_end(e, sr_exec(e, &r));
 }
 
-static int code_equal(const char *want, const char *got) {
-  size_t n = strlen(got);
-  unsigned diff = (unsigned)(n ^ 6u);
-  for (size_t i = 0; i < 6; i++) diff |= (unsigned)(want[i] ^ (i < n ? got[i] : 0));
-  return diff == 0;
-}
-
 SIREN_EXTERN int siren_page_accept(siren_engine *e, siren_id page, siren_accept_type type,
                                    const char *code, siren_accept_validation validation,
                                    const char *note) {
@@ -136,7 +129,7 @@ SIREN_EXTERN int siren_page_accept(siren_engine *e, siren_id page, siren_accept_
   if ((rc = check_len(e, "note", note, 0, 2048))) return rc;
   if (pg->is_accepted)
     return sr_err(e, SIREN_ESTATE, "page %llu was already accepted", (unsigned long long)page);
-  if (validation == SIREN_ACCEPT_ENFORCE && (!code || !code_equal(pg->code, code)))
+  if (validation == SIREN_ACCEPT_ENFORCE && (!code || !sr_code_equal(pg->code, code)))
     return sr_err(e, SIREN_EDENIED, "wrong accept code for page %llu", (unsigned long long)page);
   sr_rec r;
   sr_rec_init(&r, SR_REC_ACCEPT);

@@ -1,7 +1,7 @@
 /*
  * The engine: creation from the host table, error state, the re-entry guard,
  * the path every change takes (record → prepare → store → commit), the two
- * outputs (notifications and events), and time (next deadline, advance).
+ * outputs (notifications and events), and the clock: next deadline, advance.
  */
 #include <stdio.h>
 #include <string.h>
