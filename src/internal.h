@@ -296,7 +296,7 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r);
 void sr_contact_commit(siren_engine *e, sr_rec *r);
 void sr_plan_release(siren_engine *e, sr_plan *p);
 const char *sr_channel_kind_name(uint8_t kind);
-/* Compares a 6-digit code in constant time (the given one may be any length). */
+/* Compares a 6-digit code without timing leaks; the given code may be any length. */
 int sr_code_equal(const char *want, const char *got);
 int sr_valid_alias(const char *s);
 int sr_valid_type_name(const char *s);
