@@ -172,8 +172,6 @@ int sr_doc__end(sr_doc_parser *p, int rc, sr_doc_node *root, sr_doc **out) {
 
 /* ----------------------------------------------------- nodes and strings */
 
-void *sr_doc__alloc(sr_doc_parser *p, size_t size) { return arena_alloc(p->doc, size); }
-
 sr_doc_node *sr_doc__node(sr_doc_parser *p, sr_doc_kind kind, uint32_t line, uint32_t col) {
   if (p->nodes >= p->max_nodes) {
     /* Report at the node's own position, which is on the current line or an

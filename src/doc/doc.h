@@ -13,10 +13,12 @@
  * what was expected); SIREN_ENOMEM when an allocation failed (nothing leaks).
  * On failure *out is set to NULL. Columns count bytes, not characters.
  *
- * Positions: node->line/col is where the node's content starts (the opening
- * bracket or quote, the first key of a block mapping, the '-' of a block
- * sequence, the '|' or '>' of a block scalar). An empty YAML value (`key:`)
- * gets the position where the value would have been.
+ * Positions: node->line/col is where the node's content starts, after any tag
+ * (the opening bracket or quote, the first key of a block mapping, the '-' of
+ * a block sequence, the '|' or '>' of a block scalar). An empty YAML value
+ * (`key:`) gets the position where the value would have been. Errors point at
+ * the offending byte (for an unterminated construct: the end of input, and the
+ * message names where it was opened).
  *
  * Strings: every scalar has str (NUL-terminated, len bytes; it may contain NUL
  * bytes when an escape produced one). For INT, DOUBLE, BOOL and NULL scalars
@@ -39,7 +41,8 @@
  *    folding), literal | and folded > block scalars with chomping (+ -) and
  *    indentation (1-9) indicators;
  *  - comments, %YAML/%TAG directive lines (skipped), "---" document start,
- *    "..." document end; \n, \r\n and \r line breaks; a leading BOM;
+ *    "..." document end; \n, \r\n and \r line breaks (YAML 1.2: U+0085,
+ *    U+2028 and U+2029 are ordinary characters); a leading BOM;
  *  - tags: any "!Name", "!!name", "!prefix!name" or "!<verbatim>" tag is kept
  *    as text in node->tag and the node is read as usual. "!!str" and the
  *    non-specific tag "!" make a plain scalar a STRING; other tags do not
@@ -48,11 +51,13 @@
  *    ~ and the empty value are NULL; true/True/TRUE/false/False/FALSE are
  *    BOOL; decimal integers fitting int64 and 0x / 0o integers fitting int64
  *    are INT; [-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)? and
- *    [-+]?.inf / .nan (any of the three spellings) are DOUBLE; anything else
+ *    [-+]?.inf and .nan (each in its three spellings) are DOUBLE; anything else
  *    (e.g. 2010-09-09) is STRING. Quoted and block scalars are always STRING.
  * Rejected with an error: anchors (&a) and aliases (*a) ("anchors and aliases
- * are not supported"); explicit keys ("? key"); flow collections and multi-line
- * scalars as mapping keys; empty keys; tabs in indentation; a second document:
+ * are not supported"); explicit keys ("? key"); flow collections as mapping
+ * keys; block mapping keys that span lines; empty plain keys (": x"; a quoted
+ * "" key is fine); more than one tag on a node; tabs in indentation (tabs
+ * are fine inside scalars and between tokens on a line); a second document:
  * after "..." or a second "---" only blank lines, comments and further "..."
  * lines may follow; anything else is an error ("only one YAML document is
  * supported"). Input must be valid UTF-8 without C0 control characters other
@@ -198,8 +203,6 @@ uint32_t sr_doc__col(const sr_doc_parser *p, size_t off);
 /* Marks that a line break ends just before offset next_line_start. */
 void sr_doc__newline(sr_doc_parser *p, size_t next_line_start);
 
-/* Arena allocation (zeroed). NULL on failure (not reported). */
-void *sr_doc__alloc(sr_doc_parser *p, size_t size);
 /* A new node of the given kind at (line, col); counts it against max_nodes.
  * NULL on failure (reported). */
 sr_doc_node *sr_doc__node(sr_doc_parser *p, sr_doc_kind kind, uint32_t line, uint32_t col);

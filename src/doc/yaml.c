@@ -318,7 +318,7 @@ static const char *tag(P *p, int flow) {
   size_t st = p->pos, i;
   if (at(p, st + 1) == '<') {
     i = st + 2;
-    while (!is_eol(p, i) && at(p, i) != '>') i++;
+    while (!is_ws_eol(p, i) && at(p, i) != '>') i++;
     if (at(p, i) != '>') {
       sr_doc__fail_at(p, i, "expected '>' to close the verbatim tag");
       return NULL;
@@ -612,19 +612,41 @@ static int block_scalar(P *p, ind_t indent, const char *tg, sr_doc_node **out) {
   if (explicit_ind) {
     ci = base + explicit_ind;
   } else {
+    /* Leading lines of spaces only are empty; one of them may not have more
+     * spaces than the first content line. */
     ci = indent + 1;
-    size_t i = p->pos;
+    size_t i = p->pos, most = 0, most_at = 0, lines = 0, most_line = 0;
+    int found = 0;
     while (i < p->n) {
       size_t sp = 0;
       while (at(p, i + sp) == ' ') sp++;
       size_t l = i + sp;
-      while (is_blank(at(p, l))) l++;
       if (!is_eol(p, l)) {
-        if ((ind_t)sp > indent) ci = (ind_t)sp;
+        if ((ind_t)sp > indent) {
+          ci = (ind_t)sp;
+          found = 1;
+        }
         break;
+      }
+      if (sp > most) {
+        most = sp;
+        most_at = i;
+        most_line = lines;
       }
       if (l >= p->n) break;
       i = l + brk(p, l);
+      lines++;
+    }
+    if (!found && (ind_t)most > ci) ci = (ind_t)most; /* no content: all lines empty */
+    if (found && (ind_t)most > ci) {
+      for (size_t k = 0; k < most_line; k++) {
+        while (!is_eol(p, p->pos)) p->pos++;
+        eat_break(p);
+      }
+      return sr_doc__fail_at(p, most_at + (size_t)ci,
+                             "a leading empty line of a block scalar has more spaces than its "
+                             "first line: expected at most %lld",
+                             (long long)ci);
     }
   }
 

@@ -479,6 +479,17 @@ static void test_block_scalars(void **state) {
   assert_s(get(r, "last"), "no newline at end", 0);
   sr_doc_free(d);
 
+  /* spaces then a tab: content; lines of spaces only before any content */
+  d = parse_ok("a: |\n  \t\nb: >-\n  \t\nc: |\n    \nd: |+\n    \n\ne: 1\nf: |\n  \n  x\n");
+  r = sr_doc_root(d);
+  assert_s(get(r, "a"), "\t\n", 0);
+  assert_s(get(r, "b"), "\t", 0);
+  assert_s(get(r, "c"), "", 0);
+  assert_s(get(r, "d"), "\n\n", 0);
+  assert_int_equal(get(r, "e")->i, 1);
+  assert_s(get(r, "f"), "\nx\n", 0);
+  sr_doc_free(d);
+
   d = parse_ok("--- |\n  root text\n...\n");
   assert_s(sr_doc_root(d), "root text\n", 0);
   sr_doc_free(d);
@@ -806,6 +817,8 @@ static const bad bad_cases[] = {
     {"a: [- b]\n", 1, 5, "block sequence entries are not allowed in a flow collection"},
     {"a: |0\n", 1, 5, "invalid indentation indicator"},
     {"a: |x\n", 1, 5, "expected a chomping indicator"},
+    {"a: |\n\n   \n\n  x\n", 3, 3, "a leading empty line of a block scalar has more spaces"},
+    {"- >\n    \n x\n", 2, 2, "expected at most 1"},
     {"a: |\n  x\n---\nb: 1\n", 3, 1, "only one YAML document is supported"},
     {"a: 1\n---\nb: 2\n", 2, 1, "only one YAML document is supported"},
     {"a: 1\n...\nb: 2\n", 3, 1, "only one YAML document is supported"},
@@ -1025,8 +1038,75 @@ static void test_allocation_failures(void **state) {
 
 /* ---------------------------------------------- regressions (fuzz finds) */
 
+/* Inputs that once misbehaved, or that stress a boundary, and what they give
+ * now (0 line: parses). */
+static const bad regressions[] = {
+    /* review: a '\\' at the very end of a double-quoted scalar looped forever */
+    {"a: \"x\\", 1, 7, "unterminated quoted scalar"},
+    {"\"\\", 1, 3, "unterminated quoted scalar"},
+    /* review: a second tag was read as the start of a plain scalar */
+    {"a: !Ref !Sub x\n", 1, 9, "a node may have only one tag"},
+    {"- !a !b\n", 1, 6, "a node may have only one tag"},
+    {"[!a !b]", 1, 5, "a node may have only one tag"},
+    {"a:\n  !a\n  !b x\n", 3, 3, "a node may have only one tag"},
+    /* fuzz: a verbatim tag with blanks made the key lookahead and the key
+     * reader disagree ("!<x y>: v" gave an empty key) */
+    {"!<F ~\": r> ", 1, 4, "expected '>' to close the verbatim tag"},
+    {"!< ~: > #", 1, 3, "expected '>' to close the verbatim tag"},
+    {"!<x y>: v\n", 1, 4, "expected '>' to close the verbatim tag"},
+    {"- !<x>y: v\n", 1, 7, "expected a blank after the tag"},
+    /* boundaries that must neither crash nor read past the end */
+    {"-", 0, 0, ""},
+    {"-\n-", 0, 0, ""},
+    {"?", 1, 1, "explicit mapping keys ('?') are not supported"},
+    {":", 1, 1, "mapping values are not allowed here"},
+    {"!", 0, 0, ""}, /* the non-specific tag on an empty node: "" */
+    {"[!", 1, 3, "unterminated flow sequence"},
+    {"{!a}", 0, 0, ""},
+    {"'", 1, 2, "unterminated quoted scalar"},
+    {"\"\\\r\n", 2, 1, "unterminated quoted scalar"},
+    {"|", 0, 0, ""},
+    {">\n", 0, 0, ""},
+    {"a: |\n\n", 0, 0, ""},
+    {"a: |2", 0, 0, ""},
+    {"a: >-\n  \t\n", 0, 0, ""},
+    {"\r\r\r-\r", 0, 0, ""},
+    {"#", 0, 0, ""},
+    {"--- #", 0, 0, ""},
+    {"---\n...", 0, 0, ""},
+    {"- - - -", 0, 0, ""},
+    {"a: [b, {c: [d, e: f]}]", 0, 0, ""},
+    {"a:\n- b:\n  - c\n- d", 0, 0, ""},
+    {"\xef\xbb\xbf---", 0, 0, ""},
+    {"\xef\xbb", 1, 1, "invalid UTF-8"},
+    {"a: \"\\U0010FFFF\\u0000\"", 0, 0, ""},
+    {"a: 0x7FFFFFFFFFFFFFFF0", 0, 0, ""},
+    {"a: 99999999999999999999999", 0, 0, ""},
+};
+
 static void test_regressions(void **state) {
   (void)state;
+  for (size_t i = 0; i < sizeof regressions / sizeof regressions[0]; i++) {
+    const bad *b = &regressions[i];
+    sr_doc *d = NULL;
+    sr_doc_error e;
+    int rc = parse_exact(&d, b->src, strlen(b->src), NULL, &e);
+    if (b->line == 0) {
+      if (rc != SIREN_OK) print_error("case %zu: %u:%u: %s\n", i, e.line, e.col, e.msg);
+      assert_int_equal(rc, SIREN_OK);
+      assert_non_null(sr_doc_root(d));
+      sr_doc_free(d);
+      continue;
+    }
+    if (rc != SIREN_EINVAL || e.line != b->line || e.col != b->col || !strstr(e.msg, b->msg))
+      print_error("case %zu: rc %d at %u:%u: %s (want %u:%u: %s)\n", i, rc, e.line, e.col,
+                  rc ? e.msg : "", b->line, b->col, b->msg);
+    assert_int_equal(rc, SIREN_EINVAL);
+    assert_null(d);
+    assert_int_equal(e.line, b->line);
+    assert_int_equal(e.col, b->col);
+    assert_non_null(strstr(e.msg, b->msg));
+  }
 }
 
 int main(void) {
