@@ -176,7 +176,7 @@ static void collect_plan(cfg *c, const sr_doc_node *plan, const char *contact, c
   p->repeat = plan->kind == SR_DOC_MAP ? get(plan, "RepeatCount") : NULL;
 }
 
-static void collect_contact(cfg *c, const sr_doc_node *n, const char *key, const char *path, int cfn) {
+static void collect_contact(cfg *c, const sr_doc_node *n, const char *key, const char *path) {
   char sub[200];
   cfg_contact *ct;
   if (!n || n->kind != SR_DOC_MAP) {
@@ -207,7 +207,6 @@ static void collect_contact(cfg *c, const sr_doc_node *n, const char *key, const
     snprintf(sub, sizeof sub, "%s.ContactChannels", path);
     problem(c, 1, sub, "expected a list");
   }
-  (void)cfn;
 }
 
 static void collect_list(cfg *c, const sr_doc_node *list, const char *name,
@@ -223,7 +222,7 @@ static void collect_list(cfg *c, const sr_doc_node *list, const char *name,
   }
 }
 
-static void one_contact(cfg *c, const sr_doc_node *n, const char *path) { collect_contact(c, n, NULL, path, 0); }
+static void one_contact(cfg *c, const sr_doc_node *n, const char *path) { collect_contact(c, n, NULL, path); }
 static void one_channel(cfg *c, const sr_doc_node *n, const char *path) {
   collect_channel(c, n, NULL, NULL, path, 0);
 }
@@ -244,7 +243,7 @@ static void collect_cfn(cfg *c, const sr_doc_node *res) {
       snprintf(path, sizeof path, "Resources.%s", key);
       problem(c, 1, path, "resource without a Type");
     } else if (strcmp(type, "AWS::SSMContacts::Contact") == 0) {
-      collect_contact(c, props, key, path, 1);
+      collect_contact(c, props, key, path);
     } else if (strcmp(type, "AWS::SSMContacts::ContactChannel") == 0) {
       collect_channel(c, props, NULL, key, path, 1);
     } else if (strcmp(type, "AWS::SSMContacts::Plan") == 0) {
@@ -378,10 +377,7 @@ static void check_channels(cfg *c) {
     }
     uint8_t kind = sr_kind_of(ch->type);
     if (!ch->address || !sr_valid_address(kind, ch->address))
-      problem(c, 1, ch->path, kind == SR_CH_EMAIL ? "address \"%s\": EMAIL needs one '@' with text on both sides"
-                              : kind == SR_CH_OTHER ? "address \"%s\" must be 1-320 bytes"
-                                                    : "address \"%s\" must be E.164: '+' then 8-15 digits",
-              ch->address ? ch->address : "");
+      problem(c, 1, ch->path, "address \"%s\": %s", ch->address ? ch->address : "", sr_address_rule(kind));
     for (size_t j = 0; j < i; j++) {
       const cfg_channel *o = &c->channels[j];
       if (ch->alias && o->alias && o->name && strcmp(o->alias, ch->alias) == 0 && strcmp(o->name, ch->name) == 0) {
@@ -393,13 +389,6 @@ static void check_channels(cfg *c) {
     if (ec && sr_channel_find(c->e, ec, ch->name, NULL))
       problem(c, 1, ch->path, "contact \"%s\" already has a channel \"%s\"", ch->alias, ch->name);
   }
-}
-
-/* Index of the doc contact with this alias, or SIZE_MAX. */
-static size_t contact_index(const cfg *c, const char *alias) {
-  for (size_t i = 0; i < c->ncontacts; i++)
-    if (c->contacts[i].alias && strcmp(c->contacts[i].alias, alias) == 0) return i;
-  return SIZE_MAX;
 }
 
 static void check_plans(cfg *c) {
@@ -467,9 +456,6 @@ static void check_plans(cfg *c) {
             problem(c, 1, tpath, "unknown contact \"%s\"", ref ? ref : "");
           else if (strcmp(alias, p->alias) == 0)
             problem(c, 1, tpath, "\"%s\" targets itself", alias);
-          else if (type == SIREN_CONTACT_ESCALATION && contact_index(c, alias) == SIZE_MAX) {
-            /* An existing escalation contact cannot lead back to a new one. */
-          }
         }
       }
     }

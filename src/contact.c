@@ -94,6 +94,15 @@ int sr_valid_address(uint8_t kind, const char *a) {
   return 1;
 }
 
+const char *sr_address_rule(uint8_t kind) {
+  switch (kind) {
+  case SR_CH_EMAIL: return "EMAIL needs one '@' with text on both sides";
+  case SR_CH_SMS:
+  case SR_CH_VOICE: return "SMS and VOICE need E.164: '+', then 8-15 digits not starting with 0";
+  default: return "must be 1-320 bytes";
+  }
+}
+
 int sr_code_equal(const char *want, const char *got) {
   size_t n = strlen(got);
   unsigned diff = (unsigned)(n ^ 6u);
@@ -187,11 +196,8 @@ SIREN_EXTERN int siren_channel_create(siren_engine *e, const char *contact, cons
   if (!type || !sr_valid_type_name(type))
     return sr_err(e, SIREN_EINVAL, "channel type must be EMAIL, SMS, VOICE or a name of [A-Za-z0-9_-]");
   if (!address || !sr_valid_address(sr_kind_of(type), address))
-    return sr_err(e, SIREN_EINVAL,
-                  sr_kind_of(type) == SR_CH_EMAIL ? "EMAIL address needs one '@' with text on both sides"
-                  : sr_kind_of(type) == SR_CH_OTHER ? "address must be 1-320 bytes"
-                                                 : "%s address must be E.164: '+' then 8-15 digits",
-                  type);
+    return sr_err(e, SIREN_EINVAL, "address \"%s\": %s", address ? address : "",
+                  sr_address_rule(sr_kind_of(type)));
   if (flags & ~SIREN_CHANNEL_ACTIVATED) return sr_err(e, SIREN_EINVAL, "unknown channel flags");
   if (sr_channel_find(e, c, name, NULL))
     return sr_err(e, SIREN_EEXISTS, "contact \"%s\" already has a channel \"%s\"", contact, name);

@@ -143,8 +143,7 @@ SIREN_EXTERN int siren_page_accept(siren_engine *e, siren_id page, siren_accept_
 /* -------------------------------------------------------- prepare/commit */
 
 /* The page or engagement named by a record's first integer (1-based). */
-static int rec_ref(const siren_engine *e, const sr_rec *r, size_t count, uint32_t *out) {
-  (void)e;
+static int rec_ref(const sr_rec *r, size_t count, uint32_t *out) {
   if (r->int_count < 1 || r->ints[0] < 1 || (uint64_t)r->ints[0] > count) return SIREN_ECORRUPT;
   *out = (uint32_t)(r->ints[0] - 1);
   return SIREN_OK;
@@ -170,10 +169,10 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
     return SIREN_OK;
   }
   case SR_REC_ENGAGEMENT_STOP:
-    if (rec_ref(e, r, rt->engagement_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
+    if (rec_ref(r, rt->engagement_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
     return sr_prep_str(e, &r->strs[0]);
   case SR_REC_RECEIPT: {
-    if (rec_ref(e, r, rt->page_count, &i) || r->int_count != 2 || r->str_count != 1)
+    if (rec_ref(r, rt->page_count, &i) || r->int_count != 2 || r->str_count != 1)
       return SIREN_ECORRUPT;
     sr_page *pg = &rt->pages[i];
     if (sr_grow(&e->mem, (void **)&pg->receipts, &pg->receipt_cap, pg->receipt_count + 1,
@@ -183,7 +182,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
     return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
   }
   case SR_REC_ACCEPT:
-    if (rec_ref(e, r, rt->page_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
+    if (rec_ref(r, rt->page_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
     return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
   case SR_REC_TIMER: {
     if (r->int_count != 3) return SIREN_ECORRUPT;
@@ -296,7 +295,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     break;
   }
   case SR_REC_ENGAGEMENT_STOP: {
-    rec_ref(e, r, rt->engagement_count, &i);
+    rec_ref(r, rt->engagement_count, &i);
     sr_engagement *en = &rt->engagements[i];
     en->state = SIREN_ENGAGEMENT_STOPPED;
     en->stop = r->time;
@@ -312,11 +311,11 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     break;
   }
   case SR_REC_RECEIPT:
-    rec_ref(e, r, rt->page_count, &i);
+    rec_ref(r, rt->page_count, &i);
     commit_receipt(e, r, i);
     break;
   case SR_REC_ACCEPT: {
-    rec_ref(e, r, rt->page_count, &i);
+    rec_ref(r, rt->page_count, &i);
     sr_page *pg = &rt->pages[i];
     pg->is_accepted = 1;
     pg->accepted = r->time;
@@ -482,14 +481,6 @@ SIREN_EXTERN int siren_engagements(siren_id *ids, size_t cap, size_t *total, sir
 
 /* ---------------------------------------------------------------- preview */
 
-/* The most recent page of contact at or before now, in the scratch runtime. */
-static uint32_t latest_page(const siren_engine *e, uint32_t contact) {
-  uint32_t best = SR_NONE;
-  for (uint32_t p = 0; p < e->rt.page_count; p++)
-    if (e->rt.pages[p].contact == contact) best = p;
-  return best;
-}
-
 SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, size_t *total,
                                           siren_engine *e, const char *contact,
                                           const siren_preview_ack *acks, size_t ack_count) {
@@ -575,7 +566,8 @@ SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, s
     if (rc || next == SIZE_MAX) break;
     done[next] = 1;
     e->now = until;
-    uint32_t p = latest_page(e, ack_contact[next]);
+    /* The contact's page list is the scratch runtime's during a preview. */
+    uint32_t p = e->contacts[ack_contact[next]].last_page;
     if (p == SR_NONE || e->rt.pages[p].is_accepted || e->rt.engagements[0].state != SIREN_ENGAGEMENT_ACTIVE)
       continue;
     sr_rec a;

@@ -296,38 +296,21 @@ void sr_code(siren_engine *e, sr_rec *r, char out[8]) {
   snprintf(out, 8, "%06u", (unsigned)(h % 1000000u));
 }
 
+/* Records of the directory (contacts, channels, plans) are applied by
+ * contact.c; the rest (engagements, pages, timers) by engagement.c. */
+static int is_directory(uint8_t type) {
+  return type >= SR_REC_CONTACT_CREATE && type <= SR_REC_PLAN_SET;
+}
+
 static int prepare(siren_engine *e, sr_rec *r) {
-  switch (r->type) {
-  case SR_REC_CONTACT_CREATE:
-  case SR_REC_CONTACT_DELETE:
-  case SR_REC_CHANNEL_CREATE:
-  case SR_REC_CHANNEL_DELETE:
-  case SR_REC_CODE_SEND:
-  case SR_REC_ACTIVATE:
-  case SR_REC_DEACTIVATE:
-  case SR_REC_PLAN_SET:
-    return sr_contact_prepare(e, r);
-  default:
-    return sr_engagement_prepare(e, r);
-  }
+  return is_directory(r->type) ? sr_contact_prepare(e, r) : sr_engagement_prepare(e, r);
 }
 
 static void commit(siren_engine *e, sr_rec *r) {
-  switch (r->type) {
-  case SR_REC_CONTACT_CREATE:
-  case SR_REC_CONTACT_DELETE:
-  case SR_REC_CHANNEL_CREATE:
-  case SR_REC_CHANNEL_DELETE:
-  case SR_REC_CODE_SEND:
-  case SR_REC_ACTIVATE:
-  case SR_REC_DEACTIVATE:
-  case SR_REC_PLAN_SET:
+  if (is_directory(r->type))
     sr_contact_commit(e, r);
-    break;
-  default:
+  else
     sr_engagement_commit(e, r);
-    break;
-  }
 }
 
 int sr_exec(siren_engine *e, sr_rec *r) {

@@ -245,7 +245,8 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
   }
   /* A contact that accepted a page of this engagement is paged no more in
    * it, even when a later stage (or a repetition) targets it again. */
-  for (uint32_t i = en->first_run; i != SR_NONE; i = rt->runs[i].next_in_engagement)
+  for (uint32_t i = en->any_accepted ? en->first_run : SR_NONE; i != SR_NONE;
+       i = rt->runs[i].next_in_engagement)
     if (rt->runs[i].contact == contact && rt->runs[i].acked &&
         e->contacts[contact].type == SIREN_CONTACT_PERSONAL) {
       siren_event ev;
@@ -371,6 +372,7 @@ void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
   /* After a stop or completion an acceptance is recorded on the page only:
    * it cannot acknowledge an engagement that is over. */
   if (en->state != SIREN_ENGAGEMENT_ACTIVE) return;
+  en->any_accepted = 1;
   /* The accepting contact is paged no more in this engagement: every run of
    * its plan here is acknowledged, and each essential one acknowledges its
    * parent. */

@@ -133,6 +133,7 @@ typedef struct sr_engagement {
   char *stop_reason;
   uint8_t state; /* siren_engagement_state */
   uint8_t acknowledged;
+  uint8_t any_accepted; /* some contact accepted: run starts must check */
   int64_t start, stop;
   uint32_t root;
   uint32_t live_runs;
@@ -167,6 +168,8 @@ typedef struct sr_runtime {
 
 /* ---------------------------------------------------------------- records */
 
+/* Directory records (contacts, channels, plans) are 1..SR_REC_PLAN_SET,
+ * contiguous: engine.c dispatches on that. Never renumber: records persist. */
 enum {
   SR_REC_CONTACT_CREATE = 1,
   SR_REC_CONTACT_DELETE = 2,
@@ -302,6 +305,8 @@ int sr_valid_alias(const char *s);
 int sr_valid_type_name(const char *s);
 uint8_t sr_kind_of(const char *type);
 int sr_valid_address(uint8_t kind, const char *address);
+/* What a valid address of this kind looks like, for error messages. */
+const char *sr_address_rule(uint8_t kind);
 
 /* escalation.c: plan runs */
 /* Upper bounds of what starting a run of contact (or stage s of a run) adds. */

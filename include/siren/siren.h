@@ -330,9 +330,10 @@ SIREN_EXTERN const char *siren_contact_alias_at(const siren_engine *engine, uint
 
 /*
  * Adds a channel to a PERSONAL contact. name: 1–255, unique within the contact.
- * type: "EMAIL", "SMS", "VOICE" or a host-defined name of [A-Za-z0-9_-] (such a
- * channel's address is opaque to siren). address: EMAIL needs one '@' with
- * non-empty sides; SMS and VOICE need E.164 ('+' then 8–15 digits).
+ * type: "EMAIL", "SMS", "VOICE" or a host-defined name of 1–64 [A-Za-z0-9_-]
+ * (such a channel's address is opaque to siren). address, 1–320 bytes: EMAIL
+ * needs one '@' with non-empty sides and no spaces; SMS and VOICE need E.164
+ * ('+' then 8–15 digits, the first not 0).
  * Unless flags has SIREN_CHANNEL_ACTIVATED, the channel starts NOT_ACTIVATED
  * and a 6-digit activation code is sent through notify. Errors: SIREN_EINVAL,
  * SIREN_ENOTFOUND (contact), SIREN_EEXISTS, SIREN_ECALLBACK (notify failed; the

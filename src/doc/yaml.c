@@ -785,6 +785,24 @@ static int unterminated(P *p, const sr_doc_node *c) {
                          (unsigned)c->line, (unsigned)c->col);
 }
 
+/* After an item of flow collection c: consumes ',' (1: another item may
+ * follow) or the closing bracket (0: done); -1 with p->rc set otherwise. */
+static int flow_next(P *p, const sr_doc_node *c) {
+  int seq = c->kind == SR_DOC_SEQ;
+  int ch = at(p, p->pos);
+  if (ch == ',' || ch == (seq ? ']' : '}')) {
+    p->pos++;
+    return ch == ',';
+  }
+  if (ch < 0) {
+    unterminated(p, c);
+  } else {
+    sr_doc__fail_at(p, p->pos, seq ? "expected ',' or ']' in a flow sequence"
+                                   : "expected ',' or '}' in a flow mapping");
+  }
+  return -1;
+}
+
 static int flow_seq(P *p, const char *tg, sr_doc_node **out) {
   if (sr_doc__enter(p, p->pos) != SIREN_OK) return p->rc;
   sr_doc_node *seq = sr_doc__node(p, SR_DOC_SEQ, p->line, sr_doc__col(p, p->pos));
@@ -831,17 +849,9 @@ static int flow_seq(P *p, const char *tg, sr_doc_node **out) {
       if (flow_ws(p, ']') != SIREN_OK) return p->rc;
     }
     if (sr_doc__push(p, item) != SIREN_OK) return p->rc;
-    c = at(p, p->pos);
-    if (c == ',') {
-      p->pos++;
-      continue;
-    }
-    if (c == ']') {
-      p->pos++;
-      break;
-    }
-    if (c < 0) return unterminated(p, seq);
-    return sr_doc__fail_at(p, p->pos, "expected ',' or ']' in a flow sequence");
+    int more = flow_next(p, seq);
+    if (more < 0) return p->rc;
+    if (!more) break;
   }
   if (sr_doc__close(p, seq, base) != SIREN_OK) return p->rc;
   sr_doc__leave(p);
@@ -892,17 +902,9 @@ static int flow_map(P *p, const char *tg, sr_doc_node **out) {
       if (!v) return p->rc;
     }
     if (sr_doc__push(p, v) != SIREN_OK) return p->rc;
-    c = at(p, p->pos);
-    if (c == ',') {
-      p->pos++;
-      continue;
-    }
-    if (c == '}') {
-      p->pos++;
-      break;
-    }
-    if (c < 0) return unterminated(p, map);
-    return sr_doc__fail_at(p, p->pos, "expected ',' or '}' in a flow mapping");
+    int more = flow_next(p, map);
+    if (more < 0) return p->rc;
+    if (!more) break;
   }
   if (sr_doc__close(p, map, base) != SIREN_OK) return p->rc;
   sr_doc__leave(p);

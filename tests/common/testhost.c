@@ -180,14 +180,10 @@ int th_find_event(const th_host *th, siren_event_type type, size_t from) {
   return -1;
 }
 
-static void personal(siren_engine *e, const char *alias, int activate) {
+int th_personal_plan(siren_engine *e, const char *alias) {
   char email[64], sms[64];
   snprintf(email, sizeof email, "%s-email", alias);
   snprintf(sms, sizeof sms, "%s-mobile", alias);
-  assert_int_equal(siren_contact_create(e, alias, alias, SIREN_CONTACT_PERSONAL), SIREN_OK);
-  uint32_t flags = activate ? SIREN_CHANNEL_ACTIVATED : 0;
-  assert_int_equal(siren_channel_create(e, alias, email, "EMAIL", "responder@example.com", flags), SIREN_OK);
-  assert_int_equal(siren_channel_create(e, alias, sms, "SMS", "+12065550100", flags), SIREN_OK);
   siren_target t1 = SIREN_TARGET_INIT, t2 = SIREN_TARGET_INIT;
   t1.channel = email;
   t1.retry_interval_minutes = 1;
@@ -203,18 +199,15 @@ static void personal(siren_engine *e, const char *alias, int activate) {
   siren_plan plan = SIREN_PLAN_INIT;
   plan.stage_count = 2;
   plan.stages = st;
-  assert_int_equal(siren_contact_set_plan(e, alias, &plan), SIREN_OK);
+  return siren_contact_set_plan(e, alias, &plan);
 }
 
-void th_seed(siren_engine *e, int activate) {
-  personal(e, "incident-responder", activate);
-  personal(e, "sr-incident-responder", activate);
-  assert_int_equal(siren_contact_create(e, "app-escalation-plan", "App escalation plan", SIREN_CONTACT_ESCALATION), SIREN_OK);
+int th_escalation_plan(siren_engine *e, const char *alias, int essential1, int essential2) {
   siren_target a = SIREN_TARGET_INIT, b = SIREN_TARGET_INIT;
   a.contact = "incident-responder";
-  a.essential = 1;
+  a.essential = essential1;
   b.contact = "sr-incident-responder";
-  b.essential = 1;
+  b.essential = essential2;
   siren_stage st[2] = {SIREN_STAGE_INIT, SIREN_STAGE_INIT};
   st[0].duration_minutes = 5;
   st[0].target_count = 1;
@@ -225,7 +218,25 @@ void th_seed(siren_engine *e, int activate) {
   siren_plan plan = SIREN_PLAN_INIT;
   plan.stage_count = 2;
   plan.stages = st;
-  assert_int_equal(siren_contact_set_plan(e, "app-escalation-plan", &plan), SIREN_OK);
+  return siren_contact_set_plan(e, alias, &plan);
+}
+
+static void personal(siren_engine *e, const char *alias, int activate) {
+  char email[64], sms[64];
+  snprintf(email, sizeof email, "%s-email", alias);
+  snprintf(sms, sizeof sms, "%s-mobile", alias);
+  assert_int_equal(siren_contact_create(e, alias, alias, SIREN_CONTACT_PERSONAL), SIREN_OK);
+  uint32_t flags = activate ? SIREN_CHANNEL_ACTIVATED : 0;
+  assert_int_equal(siren_channel_create(e, alias, email, "EMAIL", "responder@example.com", flags), SIREN_OK);
+  assert_int_equal(siren_channel_create(e, alias, sms, "SMS", "+12065550100", flags), SIREN_OK);
+  assert_int_equal(th_personal_plan(e, alias), SIREN_OK);
+}
+
+void th_seed(siren_engine *e, int activate) {
+  personal(e, "incident-responder", activate);
+  personal(e, "sr-incident-responder", activate);
+  assert_int_equal(siren_contact_create(e, "app-escalation-plan", "App escalation plan", SIREN_CONTACT_ESCALATION), SIREN_OK);
+  assert_int_equal(th_escalation_plan(e, "app-escalation-plan", 1, 1), SIREN_OK);
 }
 
 siren_id th_engage(siren_engine *e, const char *contact) {

@@ -76,6 +76,13 @@ int th_find_event(const th_host *th, siren_event_type type, size_t from);
  * incident-responder essential; stage 2: 5 min, sr-incident-responder
  * essential). Channels created activated unless activate == 0. */
 void th_seed(siren_engine *e, int activate);
+/* The seed's plans, returning the siren error code instead of asserting (for
+ * tests that fail allocations): alias's personal plan (stage 1: ALIAS-email,
+ * 10 min; stage 2: ALIAS-mobile, 5 min; retry 1 min), and an escalation plan
+ * (stage 1: incident-responder, 5 min; stage 2: sr-incident-responder, 5 min)
+ * with the given essential flags. */
+int th_personal_plan(siren_engine *e, const char *alias);
+int th_escalation_plan(siren_engine *e, const char *alias, int essential1, int essential2);
 siren_id th_engage(siren_engine *e, const char *contact);
 
 #endif

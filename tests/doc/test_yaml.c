@@ -12,35 +12,7 @@
 
 #include "doc/doc.h"
 #include "siren/siren.h"
-
-/* ------------------------------------------------ counting/failing allocator */
-
-typedef struct counting {
-  long calls;   /* alloc + realloc calls */
-  long fail_at; /* fail that call (1-based); 0 = never */
-  long allocs;  /* blocks handed out */
-  long frees;   /* blocks given back */
-} counting;
-
-static void *c_alloc(size_t n, void *ud) {
-  counting *c = ud;
-  if (++c->calls == c->fail_at) return NULL;
-  void *p = malloc(n);
-  if (p) c->allocs++;
-  return p;
-}
-static void *c_realloc(void *p, size_t n, void *ud) {
-  counting *c = ud;
-  if (++c->calls == c->fail_at) return NULL;
-  void *q = realloc(p, n);
-  if (q && !p) c->allocs++;
-  return q;
-}
-static void c_free(void *p, void *ud) {
-  counting *c = ud;
-  if (p) c->frees++;
-  free(p);
-}
+#include "counting.h"
 
 /* Parses a copy of s in a buffer of exactly len bytes, so that reading past
  * the end is caught by AddressSanitizer / valgrind. */
@@ -1013,7 +985,7 @@ static void test_allocation_failures(void **state) {
   long k;
   for (k = 1;; k++) {
     counting c = {0, k, 0, 0};
-    sr_mem m = {c_alloc, c_realloc, c_free, &c};
+    sr_mem m = counting_mem(&c);
     sr_doc *d = (sr_doc *)&d;
     sr_doc_error e;
     int rc = sr_doc_parse_yaml(&d, &m, src, len, NULL, &e);

@@ -111,22 +111,7 @@ static void non_essential_ack_does_not_stop_stage_2(void **state) {
   memset(&th, 0, sizeof th);
   siren_engine *e = seed(&th, 1);
   /* Make incident-responder non-essential in stage 1. */
-  siren_target a = SIREN_TARGET_INIT, b = SIREN_TARGET_INIT;
-  a.contact = "incident-responder";
-  a.essential = 0;
-  b.contact = "sr-incident-responder";
-  b.essential = 1;
-  siren_stage st[2] = {SIREN_STAGE_INIT, SIREN_STAGE_INIT};
-  st[0].duration_minutes = 5;
-  st[0].target_count = 1;
-  st[0].targets = &a;
-  st[1].duration_minutes = 5;
-  st[1].target_count = 1;
-  st[1].targets = &b;
-  siren_plan plan = SIREN_PLAN_INIT;
-  plan.stage_count = 2;
-  plan.stages = st;
-  assert_int_equal(siren_contact_set_plan(e, "app-escalation-plan", &plan), SIREN_OK);
+  assert_int_equal(th_escalation_plan(e, "app-escalation-plan", 0, 1), SIREN_OK);
   siren_id id = th_engage(e, "app-escalation-plan");
   th_run_until(&th, e, 3);
   accept_last(&th, e, "incident-responder");

@@ -70,24 +70,7 @@ static int personal(ctx *c, int sub, const char *alias) {
   case 0: return siren_contact_create(c->e, alias, alias, SIREN_CONTACT_PERSONAL);
   case 1: return siren_channel_create(c->e, alias, email, "EMAIL", "responder@example.com", SIREN_CHANNEL_ACTIVATED);
   case 2: return siren_channel_create(c->e, alias, sms, "SMS", "+12065550100", SIREN_CHANNEL_ACTIVATED);
-  default: {
-    siren_target t1 = SIREN_TARGET_INIT, t2 = SIREN_TARGET_INIT;
-    t1.channel = email;
-    t1.retry_interval_minutes = 1;
-    t2.channel = sms;
-    t2.retry_interval_minutes = 1;
-    siren_stage st[2] = {SIREN_STAGE_INIT, SIREN_STAGE_INIT};
-    st[0].duration_minutes = 10;
-    st[0].target_count = 1;
-    st[0].targets = &t1;
-    st[1].duration_minutes = 5;
-    st[1].target_count = 1;
-    st[1].targets = &t2;
-    siren_plan plan = SIREN_PLAN_INIT;
-    plan.stage_count = 2;
-    plan.stages = st;
-    return siren_contact_set_plan(c->e, alias, &plan);
-  }
+  default: return th_personal_plan(c->e, alias);
   }
 }
 
@@ -151,24 +134,7 @@ static int step(ctx *c, int i, kind *k) {
   case 1: case 2: case 3: case 4: return personal(c, i - 1, "incident-responder");
   case 5: case 6: case 7: case 8: return personal(c, i - 5, "sr-incident-responder");
   case 9: return siren_contact_create(c->e, "app-escalation-plan", "App escalation plan", SIREN_CONTACT_ESCALATION);
-  case 10: {
-    siren_target a = SIREN_TARGET_INIT, b = SIREN_TARGET_INIT;
-    a.contact = "incident-responder";
-    a.essential = 1;
-    b.contact = "sr-incident-responder";
-    b.essential = 1;
-    siren_stage st[2] = {SIREN_STAGE_INIT, SIREN_STAGE_INIT};
-    st[0].duration_minutes = 5;
-    st[0].target_count = 1;
-    st[0].targets = &a;
-    st[1].duration_minutes = 5;
-    st[1].target_count = 1;
-    st[1].targets = &b;
-    siren_plan plan = SIREN_PLAN_INIT;
-    plan.stage_count = 2;
-    plan.stages = st;
-    return siren_contact_set_plan(c->e, "app-escalation-plan", &plan);
-  }
+  case 10: return th_escalation_plan(c->e, "app-escalation-plan", 1, 1);
   case 11: return siren_contact_create(c->e, "newbie", NULL, SIREN_CONTACT_PERSONAL);
   case 12: return siren_channel_create(c->e, "newbie", "pager", "webhook", "https://example.com/hook", 0);
   case 13: {
