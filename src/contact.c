@@ -152,6 +152,8 @@ SIREN_EXTERN int siren_contact_delete(siren_engine *e, const char *alias) {
           return sr_err(e, SIREN_ESTATE, "contact \"%s\" is a target of \"%s\"", alias,
                         o->alias);
   }
+  if (sr_rplan_uses_contact(e, ci))
+    return sr_err(e, SIREN_ESTATE, "contact \"%s\" is engaged by a response plan", alias);
   sr_rec r;
   sr_rec_init(&r, SR_REC_CONTACT_DELETE);
   r.time = e->now;
@@ -496,7 +498,7 @@ static void send_code(siren_engine *e, sr_rec *r, sr_channel *ch) {
   n.channel = ch->name;
   n.channel_type = ch->type;
   n.address = ch->address;
-  n.sender = n.subject = n.content = n.incident_id = "";
+  n.sender = n.subject = n.content = n.incident_id = n.text = n.message = "";
   n.code = ch->code;
   sr_notify(e, &n, SR_NONE);
 }

@@ -183,6 +183,10 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
   }
   case SR_REC_ACCEPT:
     if (rec_ref(r, rt->page_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
+    /* Timeline: the acceptance and completions; an acknowledgement timeout. */
+    if (sr_tl_reserve(e, 2 + rt->engagements[rt->pages[i].engagement].live_runs) ||
+        sr_timer_reserve(e, 1))
+      return SIREN_ENOMEM;
     return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
   case SR_REC_TIMER: {
     if (r->int_count != 3) return SIREN_ECORRUPT;
@@ -197,7 +201,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
       if (r->ints[1] < 0 || (uint64_t)r->ints[1] >= rt->page_count) return SIREN_ECORRUPT;
       pages = 1;
     } else {
-      return SIREN_ECORRUPT;
+      return sr_incident_timer_prepare(e, r);
     }
     return sr_runtime_reserve(e, runs, pages);
   }
@@ -233,6 +237,7 @@ static void page_event(siren_engine *e, siren_event *ev, siren_event_type type, 
   ev->stage = (int32_t)pg->stage;
   ev->essential = e->rt.runs[pg->run].essential;
   ev->incident_id = e->rt.engagements[pg->engagement].incident;
+  ev->incident = e->rt.engagements[pg->engagement].incident_ix;
 }
 
 static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
@@ -267,6 +272,33 @@ static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
   }
 }
 
+uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs,
+                            uint32_t incident) {
+  sr_runtime *rt = &e->rt;
+  uint32_t i = (uint32_t)rt->engagement_count++;
+  sr_engagement *en = &rt->engagements[i];
+  memset(en, 0, sizeof *en);
+  en->contact = ci;
+  char **dst[ES_COUNT - 1] = {&en->sender, &en->subject, &en->content, &en->public_subject,
+                              &en->public_content, &en->incident, &en->token};
+  for (int k = 0; k < ES_COUNT - 1; k++) *dst[k] = strs[k];
+  en->state = SIREN_ENGAGEMENT_ACTIVE;
+  en->start = r->time;
+  en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
+  en->next_in_incident = SR_NONE;
+  en->incident_ix = incident;
+  if (en->token[0]) sr_map_put(&rt->tokens, en->token, i);
+  siren_event ev;
+  sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_STARTED, r->time);
+  ev.engagement = (uint64_t)i + 1;
+  ev.contact = e->contacts[ci].alias;
+  ev.incident_id = en->incident;
+  ev.incident = incident;
+  sr_emit(e, &ev);
+  en->root = sr_run_start(e, r, i, ci, SR_NONE, -1, 0);
+  return i;
+}
+
 void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   sr_runtime *rt = &e->rt;
   uint32_t i = 0;
@@ -274,24 +306,9 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   case SR_REC_ENGAGEMENT_START: {
     uint32_t ci = 0;
     sr_contact_find(e, r->strs[ES_CONTACT].p, &ci);
-    i = (uint32_t)rt->engagement_count++;
-    sr_engagement *en = &rt->engagements[i];
-    memset(en, 0, sizeof *en);
-    en->contact = ci;
-    char **dst[ES_COUNT - 1] = {&en->sender, &en->subject, &en->content, &en->public_subject,
-                                &en->public_content, &en->incident, &en->token};
-    for (int k = 0; k < ES_COUNT - 1; k++) *dst[k] = sr_prep_take(e, k);
-    en->state = SIREN_ENGAGEMENT_ACTIVE;
-    en->start = r->time;
-    en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
-    if (en->token[0]) sr_map_put(&rt->tokens, en->token, i);
-    siren_event ev;
-    sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_STARTED, r->time);
-    ev.engagement = (uint64_t)i + 1;
-    ev.contact = e->contacts[ci].alias;
-    ev.incident_id = en->incident;
-    sr_emit(e, &ev);
-    en->root = sr_run_start(e, r, i, ci, SR_NONE, -1, 0);
+    char *strs[ES_COUNT - 1];
+    for (int k = 0; k < ES_COUNT - 1; k++) strs[k] = sr_prep_take(e, (size_t)k);
+    sr_engagement_open(e, r, ci, strs, 0);
     break;
   }
   case SR_REC_ENGAGEMENT_STOP: {
@@ -325,7 +342,10 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     page_event(e, &ev, SIREN_EVENT_PAGE_ACCEPTED, r->time, i);
     ev.reason = r->ints[1] == SIREN_ACCEPT_READ ? "READ" : "DELIVERED";
     sr_emit(e, &ev);
+    int was = rt->engagements[pg->engagement].acknowledged;
+    sr_incident_on_accept(e, r, i, -1); /* on the timeline before what it stops */
     sr_page_accepted(e, r, i);
+    sr_incident_on_accept(e, r, i, was);
     break;
   }
   case SR_REC_TIMER: {
@@ -334,8 +354,10 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     if (t && t->kind == r->ints[0] && t->ref == (uint32_t)r->ints[1]) sr_timer_pop(e);
     if (r->ints[0] == SR_TIMER_STAGE)
       sr_run_timer(e, r, (uint32_t)r->ints[1]);
-    else
+    else if (r->ints[0] == SR_TIMER_RETRY)
       sr_page_retry_fire(e, r, (uint32_t)r->ints[1]);
+    else
+      sr_incident_timer_fire(e, r);
     break;
   }
   default:

@@ -56,6 +56,21 @@ DEFINE_INIT(siren_receipt_info_init, siren_receipt_info, SIREN_RECEIPT_INFO_VERS
 DEFINE_INIT(siren_preview_ack_init, siren_preview_ack, SIREN_PREVIEW_ACK_VERSION)
 DEFINE_INIT(siren_preview_page_init, siren_preview_page, SIREN_PREVIEW_PAGE_VERSION)
 DEFINE_INIT(siren_config_result_init, siren_config_result, SIREN_CONFIG_RESULT_VERSION)
+DEFINE_INIT(siren_tag_init, siren_tag, SIREN_TAG_VERSION)
+DEFINE_INIT(siren_runbook_param_init, siren_runbook_param, SIREN_RUNBOOK_PARAM_VERSION)
+DEFINE_INIT(siren_window_init, siren_window, SIREN_WINDOW_VERSION)
+DEFINE_INIT(siren_response_plan_init, siren_response_plan, SIREN_RESPONSE_PLAN_VERSION)
+DEFINE_INIT(siren_related_item_init, siren_related_item, SIREN_RELATED_ITEM_VERSION)
+DEFINE_INIT(siren_incident_params_init, siren_incident_params, SIREN_INCIDENT_PARAMS_VERSION)
+DEFINE_INIT(siren_incident_changes_init, siren_incident_changes, SIREN_INCIDENT_CHANGES_VERSION)
+DEFINE_INIT(siren_incident_info_init, siren_incident_info, SIREN_INCIDENT_INFO_VERSION)
+DEFINE_INIT(siren_incident_filter_init, siren_incident_filter, SIREN_INCIDENT_FILTER_VERSION)
+DEFINE_INIT(siren_timeline_event_init, siren_timeline_event, SIREN_TIMELINE_EVENT_VERSION)
+DEFINE_INIT(siren_timeline_filter_init, siren_timeline_filter, SIREN_TIMELINE_FILTER_VERSION)
+DEFINE_INIT(siren_heartbeat_init, siren_heartbeat, SIREN_HEARTBEAT_VERSION)
+DEFINE_INIT(siren_question_init, siren_question, SIREN_QUESTION_VERSION)
+DEFINE_INIT(siren_action_item_init, siren_action_item, SIREN_ACTION_ITEM_VERSION)
+DEFINE_INIT(siren_analysis_info_init, siren_analysis_info, SIREN_ANALYSIS_INFO_VERSION)
 
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   switch (type) {
@@ -73,6 +88,20 @@ SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   case SIREN_EVENT_ACTIVATION_CODE_SENT: return "channel.code_sent";
   case SIREN_EVENT_PLAN_REPEATED: return "plan.repeated";
   case SIREN_EVENT_CONTACT_ENGAGED: return "contact.engaged";
+  case SIREN_EVENT_INCIDENT_CREATED: return "incident.created";
+  case SIREN_EVENT_INCIDENT_DEDUPLICATED: return "incident.deduplicated";
+  case SIREN_EVENT_INCIDENT_UPDATED: return "incident.updated";
+  case SIREN_EVENT_INCIDENT_RESOLVED: return "incident.resolved";
+  case SIREN_EVENT_INCIDENT_REOPENED: return "incident.reopened";
+  case SIREN_EVENT_CHAT_MESSAGE: return "chat.message";
+  case SIREN_EVENT_RELATED_ITEM_ADDED: return "related_item.added";
+  case SIREN_EVENT_RELATED_ITEM_REMOVED: return "related_item.removed";
+  case SIREN_EVENT_TIMELINE_EVENT: return "timeline.event";
+  case SIREN_EVENT_INCIDENT_REENGAGED: return "incident.reengaged";
+  case SIREN_EVENT_HEARTBEAT_MISSED: return "heartbeat.missed";
+  case SIREN_EVENT_RUNBOOK_PENDING: return "runbook.pending";
+  case SIREN_EVENT_ANALYSIS_CREATED: return "analysis.created";
+  case SIREN_EVENT_ENGAGEMENT_SKIPPED: return "engagement.skipped";
   default: return "unknown";
   }
 }
@@ -179,7 +208,9 @@ SIREN_EXTERN void siren_engine_free(siren_engine *e) {
   if (!e || e->busy) return;
   sr_runtime_free(e, &e->rt);
   free_directory(e);
-  for (int i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
+  for (size_t i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
+  sr_free(&e->mem, e->prep);
+  sr_incidents_free(e);
   sr_free(&e->mem, e->recbuf);
   sr_free(&e->mem, e->problems);
   sr_mem mem = e->mem;
@@ -241,6 +272,10 @@ int sr_end(siren_engine *e, int rc) {
 
 int sr_prep_keep(siren_engine *e, void *p) {
   if (!p) return SIREN_ENOMEM;
+  if (sr_grow(&e->mem, (void **)&e->prep, &e->prep_cap, e->prep_count + 1, sizeof(void *))) {
+    sr_free(&e->mem, p);
+    return SIREN_ENOMEM;
+  }
   e->prep[e->prep_count++] = p;
   return SIREN_OK;
 }
@@ -249,14 +284,15 @@ int sr_prep_str(siren_engine *e, const sr_str *s) {
   return sr_prep_keep(e, sr_strndup(&e->mem, s->p, s->n));
 }
 
-void *sr_prep_take(siren_engine *e, int i) {
+void *sr_prep_take(siren_engine *e, size_t i) {
   void *p = e->prep[i];
   e->prep[i] = NULL;
   return p;
 }
 
 static void prep_discard(siren_engine *e) {
-  for (int i = 0; i < e->prep_count; i++) {
+  sr_analysis_discard(e);
+  for (size_t i = 0; i < e->prep_count; i++) {
     sr_free(&e->mem, e->prep[i]);
     e->prep[i] = NULL;
   }
@@ -303,14 +339,25 @@ static int is_directory(uint8_t type) {
 }
 
 static int prepare(siren_engine *e, sr_rec *r) {
-  return is_directory(r->type) ? sr_contact_prepare(e, r) : sr_engagement_prepare(e, r);
+  if (is_directory(r->type)) return sr_contact_prepare(e, r);
+  if (r->type <= SR_REC_TIMER) return sr_engagement_prepare(e, r);
+  if (r->type >= SR_REC_TL_CREATE && r->type <= SR_REC_TL_DELETE)
+    return sr_timeline_prepare(e, r);
+  if (r->type >= SR_REC_ANALYSIS_CREATE) return sr_analysis_prepare(e, r);
+  return sr_incident_prepare(e, r);
 }
 
 static void commit(siren_engine *e, sr_rec *r) {
   if (is_directory(r->type))
     sr_contact_commit(e, r);
-  else
+  else if (r->type <= SR_REC_TIMER)
     sr_engagement_commit(e, r);
+  else if (r->type >= SR_REC_TL_CREATE && r->type <= SR_REC_TL_DELETE)
+    sr_timeline_commit(e, r);
+  else if (r->type >= SR_REC_ANALYSIS_CREATE)
+    sr_analysis_commit(e, r);
+  else
+    sr_incident_commit(e, r);
 }
 
 int sr_exec(siren_engine *e, sr_rec *r) {
@@ -353,6 +400,7 @@ void sr_event_init(siren_event *ev, siren_event_type type, int64_t t) {
   ev->type = type;
   ev->time = t;
   ev->contact = ev->channel = ev->channel_type = ev->reason = ev->incident_id = "";
+  ev->response_plan = ev->title = ev->text = "";
   ev->stage = -1;
 }
 

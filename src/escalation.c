@@ -46,6 +46,9 @@ int sr_runtime_reserve(siren_engine *e, size_t runs, size_t pages) {
       sr_grow(&e->mem, (void **)&rt->pages, &rt->page_cap, rt->page_count + pages,
               sizeof(sr_page)))
     return SIREN_ENOMEM;
+  /* Timeline events of an incident's engagement: a page or a stage each,
+   * and a completion. */
+  if (sr_tl_reserve(e, runs + pages + 2)) return SIREN_ENOMEM;
   /* One stage timer per run, plus the timer of the run whose stage fired. */
   return sr_timer_reserve(e, runs + 1);
 }
@@ -157,7 +160,10 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   n.incident_id = en->incident;
   n.code = pg->code;
   n.stage = stage;
+  n.incident = en->incident_ix;
+  n.text = n.message = "";
   sr_notify(e, &n, pi);
+  sr_incident_on_page(e, r, pi);
 }
 
 void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page) {
@@ -185,7 +191,9 @@ static void finish_run(siren_engine *e, uint32_t run, uint8_t state, int64_t t) 
     ev.contact = e->contacts[en->contact].alias;
     ev.incident_id = en->incident;
     ev.acknowledged = en->acknowledged;
+    ev.incident = en->incident_ix;
     sr_emit(e, &ev);
+    sr_incident_on_complete(e, t, ru->engagement);
   }
 }
 
@@ -211,7 +219,9 @@ static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
   ev.contact = c->alias;
   ev.stage = (int32_t)s;
   ev.incident_id = rt->engagements[ru->engagement].incident;
+  ev.incident = rt->engagements[ru->engagement].incident_ix;
   sr_emit(e, &ev);
+  if (ru->parent == SR_NONE && (s > 0 || ru->loop > 0)) sr_incident_on_escalate(e, r, run);
   sr_timer_push(e, r->time + (int64_t)st->duration_minutes * SR_MINUTE_MS, SR_TIMER_STAGE, run,
                 ru->gen);
   uint8_t personal = c->type == SIREN_CONTACT_PERSONAL;

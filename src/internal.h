@@ -140,9 +140,17 @@ typedef struct sr_engagement {
   uint32_t page_count;
   uint32_t first_page, last_page;
   uint32_t first_run, last_run;
+  uint32_t incident_ix;       /* 1-based index of its incident, 0 = none */
+  uint32_t next_in_incident;  /* SR_NONE at the end */
 } sr_engagement;
 
-enum { SR_TIMER_STAGE = 1, SR_TIMER_RETRY = 2 };
+enum {
+  SR_TIMER_STAGE = 1,
+  SR_TIMER_RETRY = 2,
+  SR_TIMER_ACK = 3,       /* ref = incident: acknowledgement timeout */
+  SR_TIMER_RESOLVE = 4,   /* ref = incident: auto-resolve */
+  SR_TIMER_HEARTBEAT = 5  /* ref = heartbeat: interval ran out */
+};
 
 typedef struct sr_timer {
   int64_t due;
@@ -166,6 +174,102 @@ typedef struct sr_runtime {
   uint32_t failed_head, failed_tail;
 } sr_runtime;
 
+/* -------------------------------------------------------------- incidents */
+
+/* A response plan: a deep copy of the public struct in one allocation, so
+ * get can hand it back as it is. */
+typedef struct sr_rplan {
+  siren_response_plan *p; /* NULL when deleted */
+  uint32_t heartbeats;    /* heartbeats that use it */
+} sr_rplan;
+
+typedef struct sr_item {
+  uint8_t type;
+  char **s; /* one allocation: value, title */
+} sr_item;
+
+/* Automatic timeline event kinds; SR_TL_CUSTOM is the hosts'. */
+enum {
+  SR_TL_CUSTOM = 0,
+  SR_TL_CREATED, SR_TL_DEDUPLICATED, SR_TL_UPDATED, SR_TL_RESOLVED, SR_TL_REOPENED,
+  SR_TL_MAINTENANCE, SR_TL_REENGAGED, SR_TL_ENG_STARTED, SR_TL_ENG_SKIPPED, SR_TL_ESCALATED,
+  SR_TL_COMPLETED, SR_TL_PAGE_SENT, SR_TL_PAGE_ACCEPTED, SR_TL_ITEM_ADDED, SR_TL_ITEM_REMOVED,
+  SR_TL_RUNBOOK_PENDING, SR_TL_KIND_COUNT
+};
+
+typedef struct sr_tl {
+  uint32_t incident;
+  uint8_t kind;
+  uint8_t deleted;
+  int64_t time, updated;
+  int64_t a, b;      /* kind-specific: engagement or page id, stage, flags */
+  char **s;          /* one allocation: custom: type, data, references...;
+                        automatic: data (rendered when written), or NULL */
+  uint32_t ref_count;
+  uint32_t next;     /* in the incident, in the order written */
+} sr_tl;
+
+typedef struct sr_incident {
+  uint32_t plan;         /* response plan index */
+  char **fixed;          /* one allocation, see IF_* in incident.c */
+  char *title, *summary;
+  char **chat, **targets; /* one allocation each (pointer arrays + bytes) */
+  size_t chat_count, target_count;
+  int impact;
+  uint8_t status, acknowledged, maintenance, in_dedupe;
+  int64_t created, modified, resolved, trigger_time, last_trigger;
+  uint32_t trigger_count;
+  uint32_t ack_gen, resolve_gen;
+  sr_item *items;
+  size_t item_count, item_cap;
+  uint32_t first_eng, last_eng, engagement_count;
+  uint32_t first_tl, last_tl, tl_live;
+  uint32_t analysis;     /* 1-based, 0 = none */
+} sr_incident;
+
+typedef struct sr_heartbeat {
+  char *name;
+  uint32_t plan;
+  uint32_t interval;
+  uint8_t resolve_on_beat, deleted, missed;
+  int64_t last_beat;
+  uint32_t gen;
+  uint32_t incident;     /* 1-based */
+} sr_heartbeat;
+
+typedef struct sr_question {
+  char **s; /* one allocation: section, text */
+  char *answer;
+} sr_question;
+
+typedef struct sr_action {
+  char **s; /* one allocation: title, owner */
+  int64_t due;
+  uint8_t status;
+} sr_action;
+
+/* A frozen timeline event: what siren_timeline_event_get() showed then. */
+typedef struct sr_frozen {
+  siren_id id;
+  int64_t time, updated;
+  uint8_t automatic;
+  char **s; /* type, data, references... */
+  uint32_t ref_count;
+} sr_frozen;
+
+typedef struct sr_analysis {
+  uint32_t incident;
+  int64_t created;
+  sr_question *questions;
+  size_t question_count;
+  sr_frozen *tl;
+  size_t tl_count;
+  sr_item *items;
+  size_t item_count;
+  sr_action *actions;
+  size_t action_count, action_cap;
+} sr_analysis;
+
 /* ---------------------------------------------------------------- records */
 
 /* Directory records (contacts, channels, plans) are 1..SR_REC_PLAN_SET,
@@ -184,7 +288,24 @@ enum {
   SR_REC_RECEIPT = 11,
   SR_REC_ACCEPT = 12,
   SR_REC_TIMER = 13,
-  SR_REC_TYPE_MAX = 13
+  /* Incidents (incident.c), contiguous from SR_REC_RPLAN_SET. */
+  SR_REC_RPLAN_SET = 14,
+  SR_REC_RPLAN_DELETE = 15,
+  SR_REC_INCIDENT_START = 16,
+  SR_REC_INCIDENT_UPDATE = 17,
+  SR_REC_ITEM_ADD = 18,
+  SR_REC_ITEM_REMOVE = 19,
+  SR_REC_TL_CREATE = 20,
+  SR_REC_TL_UPDATE = 21,
+  SR_REC_TL_DELETE = 22,
+  SR_REC_HEARTBEAT_CREATE = 23,
+  SR_REC_HEARTBEAT_BEAT = 24,
+  SR_REC_HEARTBEAT_DELETE = 25,
+  SR_REC_ANALYSIS_CREATE = 26,
+  SR_REC_ANALYSIS_ANSWER = 27,
+  SR_REC_ACTION_ADD = 28,
+  SR_REC_ACTION_STATUS = 29,
+  SR_REC_TYPE_MAX = 29
 };
 
 typedef struct sr_str {
@@ -238,9 +359,31 @@ struct siren_engine {
   size_t preview_cap, preview_total;
   int64_t preview_origin;
 
+  /* Incidents. */
+  sr_rplan *rplans;
+  size_t rplan_count, rplan_cap;
+  sr_map rplan_names;
+  sr_incident *incidents;
+  size_t incident_count, incident_cap;
+  sr_map dedupe;          /* dedupe string -> OPEN incident */
+  sr_map incident_tokens; /* client token -> incident */
+  sr_tl *tl;
+  size_t tl_count, tl_cap;
+  sr_heartbeat *heartbeats;
+  size_t heartbeat_count, heartbeat_cap;
+  sr_map heartbeat_names;
+  sr_analysis *analyses;
+  size_t analysis_count, analysis_cap;
+  char *render;           /* timeline data rendered for a query */
+  size_t render_cap;
+  uint32_t stash;         /* prepare -> commit: a decision both must share */
+  uint32_t stash_result;  /* commit -> command: the incident started */
+  int stash_merged;       /* ... and whether it was a merge */
+  void *stash_frozen;     /* analysis.c: the copy an ANALYSIS_CREATE prepared */
+
   /* Allocations a record's prepare step made for its commit step to take. */
-  void *prep[12];
-  int prep_count;
+  void **prep;
+  size_t prep_count, prep_cap;
 
   uint8_t *recbuf;
   size_t recbuf_cap;
@@ -270,7 +413,7 @@ void sr_code(siren_engine *e, sr_rec *r, char out[8]);
  * record is not committed); 0 or SIREN_ENOMEM. */
 int sr_prep_keep(siren_engine *e, void *p);
 int sr_prep_str(siren_engine *e, const sr_str *s);
-void *sr_prep_take(siren_engine *e, int i);
+void *sr_prep_take(siren_engine *e, size_t i);
 int sr_end(siren_engine *e, int rc);
 int sr_query(siren_engine *e);
 int sr_fire_due(siren_engine *e, int64_t until, uint32_t *fired);
@@ -326,5 +469,65 @@ void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page);
 int sr_engagement_prepare(siren_engine *e, sr_rec *r);
 void sr_engagement_commit(siren_engine *e, sr_rec *r);
 void sr_runtime_free(siren_engine *e, sr_runtime *rt);
+/* Opens an engagement of contact ci; takes ownership of the 7 strings
+ * (sender, subject, content, public subject, public content, incident arn,
+ * token), which prepare allocated. incident is 1-based or 0. */
+uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs,
+                            uint32_t incident);
+
+/* incident.c */
+int sr_incident_prepare(siren_engine *e, sr_rec *r);
+void sr_incident_commit(siren_engine *e, sr_rec *r);
+void sr_incidents_free(siren_engine *e);
+int sr_incident_timer_valid(const siren_engine *e, const sr_timer *t);
+/* What a timer of an incident kind needs reserved, and its firing. */
+int sr_incident_timer_prepare(siren_engine *e, sr_rec *r);
+void sr_incident_timer_fire(siren_engine *e, sr_rec *r);
+/* 1 when a response plan engages contact ci (it cannot be deleted). */
+int sr_rplan_uses_contact(const siren_engine *e, uint32_t ci);
+/* Hooks from the scheduler; each does nothing outside an incident. */
+void sr_incident_on_page(siren_engine *e, sr_rec *r, uint32_t page);
+/* Called with was_acknowledged -1 before the acceptance is applied (the
+ * timeline event), then with the engagement's acknowledged flag from before. */
+void sr_incident_on_accept(siren_engine *e, sr_rec *r, uint32_t page, int was_acknowledged);
+void sr_incident_on_escalate(siren_engine *e, sr_rec *r, uint32_t run);
+void sr_incident_on_complete(siren_engine *e, int64_t t, uint32_t engagement);
+
+/* timeline.c */
+int sr_tl_reserve(siren_engine *e, size_t extra);
+/* Appends an automatic event (capacity reserved); data may be NULL (taken). */
+uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, int64_t a,
+                   int64_t b, char **s, uint32_t ref_count);
+int sr_timeline_prepare(siren_engine *e, sr_rec *r);
+void sr_timeline_commit(siren_engine *e, sr_rec *r);
+void sr_timeline_free(siren_engine *e);
+const char *sr_tl_type_name(const sr_tl *t);
+/* Renders an event's data into e->render; NULL on no memory. */
+const char *sr_tl_render(siren_engine *e, const sr_tl *t);
+/* One allocation holding n pointers then the strings; NULL on failure. */
+char **sr_pack(const sr_mem *m, const sr_str *v, size_t n);
+char **sr_pack_cstr(const sr_mem *m, const char *const *v, size_t n);
+/* A growable text buffer over the engine's allocator. */
+typedef struct sr_buf {
+  const sr_mem *m;
+  char *p;
+  size_t n, cap;
+  int failed;
+} sr_buf;
+void sr_buf_cat(sr_buf *b, const char *s, size_t n);
+void sr_buf_str(sr_buf *b, const char *s);
+void sr_buf_json(sr_buf *b, const char *s); /* a JSON string literal */
+void sr_buf_fmt(sr_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* analysis.c */
+int sr_analysis_prepare(siren_engine *e, sr_rec *r);
+void sr_analysis_commit(siren_engine *e, sr_rec *r);
+void sr_analyses_free(siren_engine *e);
+/* Frees what a prepared ANALYSIS_CREATE held when its record was not applied. */
+void sr_analysis_discard(siren_engine *e);
 
 #endif

@@ -67,7 +67,7 @@ int sr_timer_valid(const siren_engine *e, const sr_timer *t) {
     return pg->retry_pending && run->state == SR_RUN_ACTIVE;
   }
   default:
-    return 0;
+    return sr_incident_timer_valid(e, t);
   }
 }
 

@@ -99,7 +99,9 @@ typedef uint64_t siren_id;
 /* What the host is asked to deliver. */
 typedef enum siren_notify_kind {
   SIREN_NOTIFY_PAGE = 1,           /* a page to one contact channel */
-  SIREN_NOTIFY_ACTIVATION_CODE = 2 /* a 6-digit activation code to a channel */
+  SIREN_NOTIFY_ACTIVATION_CODE = 2, /* a 6-digit activation code to a channel */
+  SIREN_NOTIFY_CHAT = 3,           /* a message for an incident's chat channel */
+  SIREN_NOTIFY_TARGET = 4          /* a message for an incident's notification target */
 } siren_notify_kind;
 
 /*
@@ -125,8 +127,13 @@ typedef struct siren_notification {
   const char *incident_id; /* PAGE: the incident id given to the engagement, or "" */
   const char *code;        /* PAGE: the accept code; ACTIVATION_CODE: the activation code */
   uint32_t stage;          /* PAGE: the personal plan stage (0-based) */
+  /* Version 2: */
+  siren_id incident;       /* CHAT, TARGET: the incident; PAGE: its incident, or 0 */
+  const char *text;        /* CHAT, TARGET: a line a person can read */
+  const char *message;     /* CHAT, TARGET: "opened", "impact", "escalated",
+                              "acknowledged", "resolved" or "reopened" */
 } siren_notification;
-#define SIREN_NOTIFICATION_VERSION 1
+#define SIREN_NOTIFICATION_VERSION 2
 
 /* ----------------------------------------------------------------- events */
 
@@ -146,7 +153,23 @@ typedef enum siren_event_type {
   SIREN_EVENT_CHANNEL_DEACTIVATED = 11,
   SIREN_EVENT_ACTIVATION_CODE_SENT = 12,
   SIREN_EVENT_PLAN_REPEATED = 13,     /* stage = the repetition number, from 1 */
-  SIREN_EVENT_CONTACT_ENGAGED = 14    /* an escalation stage engaged contact */
+  SIREN_EVENT_CONTACT_ENGAGED = 14,   /* an escalation stage engaged contact */
+  SIREN_EVENT_INCIDENT_CREATED = 15,  /* response_plan, title, impact */
+  SIREN_EVENT_INCIDENT_DEDUPLICATED = 16, /* reason = the trigger source */
+  SIREN_EVENT_INCIDENT_UPDATED = 17,  /* text = the fields, comma-separated */
+  SIREN_EVENT_INCIDENT_RESOLVED = 18, /* reason = why ("updated", "auto-resolved", ...) */
+  SIREN_EVENT_INCIDENT_REOPENED = 19,
+  SIREN_EVENT_CHAT_MESSAGE = 20,      /* channel = chat channel or notification target,
+                                         channel_type = "CHAT" or "TARGET", text */
+  SIREN_EVENT_RELATED_ITEM_ADDED = 21,   /* reason = type, text = value */
+  SIREN_EVENT_RELATED_ITEM_REMOVED = 22,
+  SIREN_EVENT_TIMELINE_EVENT = 23,    /* a custom timeline event; reason = "created",
+                                         "updated" or "deleted", related = its id */
+  SIREN_EVENT_INCIDENT_REENGAGED = 24,/* reason = why */
+  SIREN_EVENT_HEARTBEAT_MISSED = 25,  /* reason = the heartbeat's name */
+  SIREN_EVENT_RUNBOOK_PENDING = 26,   /* text = the runbook's name */
+  SIREN_EVENT_ANALYSIS_CREATED = 27,  /* related = the analysis id */
+  SIREN_EVENT_ENGAGEMENT_SKIPPED = 28 /* an incident did not engage contact; reason */
 } siren_event_type;
 
 /* Pointers are valid only during the callback. Members that do not apply to
@@ -169,8 +192,14 @@ typedef struct siren_event {
                              it (with SIREN_STAGE_ALL_ESSENTIAL the plan stops only
                              once every essential contact has accepted) */
   int acknowledged;       /* ENGAGEMENT_COMPLETED: 1 or 0 */
+  /* Version 2: */
+  siren_id incident;      /* the incident concerned, or 0 */
+  const char *response_plan;
+  const char *title;
+  int impact;
+  const char *text;
 } siren_event;
-#define SIREN_EVENT_VERSION 1
+#define SIREN_EVENT_VERSION 2
 
 /* Returns the event type's name, as siren-sim prints it ("page.sent"). */
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type);
@@ -373,7 +402,7 @@ typedef struct siren_channel_info {
   int64_t code_expires;    /* when the current code expires, or 0 */
 } siren_channel_info;
 #define SIREN_CHANNEL_INFO_VERSION 1
-#define SIREN_CHANNEL_INFO_INIT {SIREN_CHANNEL_INFO_VERSION, 0, 0, 0, 0, SIREN_NOT_ACTIVATED, 0, 0}
+#define SIREN_CHANNEL_INFO_INIT {SIREN_CHANNEL_INFO_VERSION, 0, 0, 0, 0, (siren_activation)0, 0, 0}
 SIREN_EXTERN int siren_channel_info_init(siren_channel_info *info, unsigned int version);
 SIREN_EXTERN int siren_channel_get(siren_channel_info *out, siren_engine *engine,
                                    const char *contact, const char *name);
@@ -645,6 +674,510 @@ SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, s
                                           siren_engine *engine, const char *contact,
                                           const siren_preview_ack *acks, size_t ack_count);
 
+/* --------------------------------------------------------- response plans */
+
+/*
+ * A key/value pair (tags, incident tags).
+ */
+typedef struct siren_tag {
+  unsigned int version; /* SIREN_TAG_VERSION */
+  const char *key;      /* 1–128 */
+  const char *value;    /* 0–256 */
+} siren_tag;
+#define SIREN_TAG_VERSION 1
+#define SIREN_TAG_INIT {SIREN_TAG_VERSION, 0, 0}
+SIREN_EXTERN int siren_tag_init(siren_tag *t, unsigned int version);
+
+/* Values siren fills in for a runbook parameter when an incident starts. */
+typedef enum siren_dynamic_value {
+  SIREN_DYNAMIC_NONE = 0,
+  SIREN_DYNAMIC_INCIDENT_RECORD_ARN = 1, /* the incident's arn (a String) */
+  SIREN_DYNAMIC_INVOLVED_RESOURCES = 2   /* the trigger's arn and the incident's
+                                            INVOLVED_RESOURCE related items (a StringList) */
+} siren_dynamic_value;
+
+/* One parameter of a response plan's runbook action: either values (a
+ * String is one value, a StringList several) or a dynamic value. */
+typedef struct siren_runbook_param {
+  unsigned int version; /* SIREN_RUNBOOK_PARAM_VERSION */
+  const char *name;     /* 1–50 */
+  size_t value_count;   /* 0–10, each 1–10000 bytes; 0 when dynamic is set */
+  const char *const *values;
+  siren_dynamic_value dynamic;
+} siren_runbook_param;
+#define SIREN_RUNBOOK_PARAM_VERSION 1
+#define SIREN_RUNBOOK_PARAM_INIT {SIREN_RUNBOOK_PARAM_VERSION, 0, 0, 0, (siren_dynamic_value)0}
+SIREN_EXTERN int siren_runbook_param_init(siren_runbook_param *p, unsigned int version);
+
+/* A half-open interval of time [start, end), ms since the epoch. */
+typedef struct siren_window {
+  unsigned int version; /* SIREN_WINDOW_VERSION */
+  int64_t start;
+  int64_t end;
+} siren_window;
+#define SIREN_WINDOW_VERSION 1
+#define SIREN_WINDOW_INIT {SIREN_WINDOW_VERSION, 0, 0}
+SIREN_EXTERN int siren_window_init(siren_window *w, unsigned int version);
+
+/*
+ * A response plan (AWS SSM Incidents shape): what an incident started from it
+ * looks like, who it engages, where it is discussed, which runbook it starts.
+ * The same struct is given to create/update and filled by get (then every
+ * pointer points into the engine, valid until the next call that changes it;
+ * the arrays of structs it returns have their version set to this library's).
+ *
+ * Beyond AWS: ack_timeout_minutes (an incident whose engagement was
+ * acknowledged but which is still OPEN that long after re-engages the plan's
+ * contacts, like PagerDuty's acknowledgement timeout), auto_resolve_minutes
+ * (an OPEN incident with no new trigger for that long resolves itself), and
+ * maintenance windows (an incident starting inside one is recorded, engages
+ * nobody and says so on its timeline).
+ */
+typedef struct siren_response_plan {
+  unsigned int version;      /* SIREN_RESPONSE_PLAN_VERSION */
+  const char *name;          /* 1–200 of [A-Za-z0-9_-] (no spaces), unique */
+  const char *display_name;  /* optional, ≤ 200 */
+  /* The incident template. */
+  const char *title;         /* required, 1–200 */
+  int impact;                /* 1 Critical, 2 High, 3 Medium, 4 Low, 5 No impact */
+  const char *summary;       /* optional, ≤ 4000 */
+  const char *dedupe_string; /* optional, ≤ 1000; see siren_incident_start() */
+  size_t incident_tag_count; /* ≤ 50: tags every incident of this plan carries */
+  const siren_tag *incident_tags;
+  size_t notification_target_count; /* ≤ 10: host-defined ids (e.g. SNS topic arns) */
+  const char *const *notification_targets;
+  /* Collaboration and engagement. */
+  size_t chat_channel_count; /* ≤ 5: host-defined chat channel ids */
+  const char *const *chat_channels;
+  size_t engagement_count;   /* ≤ 5: aliases of contacts engaged when an incident starts */
+  const char *const *engagements;
+  /* The action: a runbook by name (optional, ≤ 128) and its parameters (≤ 200). */
+  const char *runbook;
+  size_t runbook_param_count;
+  const siren_runbook_param *runbook_params;
+  size_t tag_count;          /* ≤ 50: the plan's own tags */
+  const siren_tag *tags;
+  /* Beyond AWS (0 = off). */
+  uint32_t ack_timeout_minutes;  /* 1–1440 */
+  uint32_t auto_resolve_minutes; /* 1–43200 */
+  size_t maintenance_count;      /* ≤ 16 windows, each with start < end */
+  const siren_window *maintenance;
+} siren_response_plan;
+#define SIREN_RESPONSE_PLAN_VERSION 1
+#define SIREN_RESPONSE_PLAN_INIT {SIREN_RESPONSE_PLAN_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_response_plan_init(siren_response_plan *p, unsigned int version);
+
+/*
+ * Creates a response plan. Every engagement must name an existing contact.
+ * Errors: SIREN_EINVAL (siren_errmsg names the member, e.g.
+ * "engagements[1]: no contact \"x\"" or "impact must be 1-5"), SIREN_EEXISTS.
+ */
+SIREN_EXTERN int siren_response_plan_create(siren_engine *engine,
+                                            const siren_response_plan *plan);
+
+/* Replaces the response plan of that name. Incidents already started keep
+ * what they copied (title, impact, chat channels, ...); later incidents,
+ * re-engagements and dedupe use the new plan. Errors as create, and
+ * SIREN_ENOTFOUND. */
+SIREN_EXTERN int siren_response_plan_update(siren_engine *engine,
+                                            const siren_response_plan *plan);
+
+/* Deletes a response plan. Its incidents stay. SIREN_ESTATE while a heartbeat
+ * uses it. */
+SIREN_EXTERN int siren_response_plan_delete(siren_engine *engine, const char *name);
+
+/* Fills *out (version set by the caller) with the named plan. */
+SIREN_EXTERN int siren_response_plan_get(siren_response_plan *out, siren_engine *engine,
+                                         const char *name);
+
+/* The number of response plans and the name of the i-th in creation order
+ * (deleted ones are not counted), or NULL. */
+SIREN_EXTERN uint32_t siren_response_plan_count(const siren_engine *engine);
+SIREN_EXTERN const char *siren_response_plan_name_at(const siren_engine *engine, uint32_t i);
+
+/* -------------------------------------------------------------- incidents */
+
+typedef enum siren_incident_status {
+  SIREN_INCIDENT_OPEN = 1,
+  SIREN_INCIDENT_RESOLVED = 2
+} siren_incident_status;
+
+typedef enum siren_related_item_type {
+  SIREN_ITEM_ANALYSIS = 1,
+  SIREN_ITEM_ATTACHMENT = 2,
+  SIREN_ITEM_AUTOMATION = 3,
+  SIREN_ITEM_INCIDENT = 4,
+  SIREN_ITEM_METRIC = 5,
+  SIREN_ITEM_PARENT = 6,
+  SIREN_ITEM_TASK = 7,
+  SIREN_ITEM_OTHER = 8,
+  SIREN_ITEM_INVOLVED_RESOURCE = 9
+} siren_related_item_type;
+/* "ANALYSIS", ..., "INVOLVED_RESOURCE"; "" for an unknown type. */
+SIREN_EXTERN const char *siren_related_item_type_name(siren_related_item_type type);
+
+/* An item related to an incident. value is its identifier: an ARN, a URL or
+ * a metric definition (1–1000); an incident has at most one item per value. */
+typedef struct siren_related_item {
+  unsigned int version; /* SIREN_RELATED_ITEM_VERSION */
+  siren_related_item_type type;
+  const char *value;
+  const char *title;    /* optional, ≤ 200 */
+} siren_related_item;
+#define SIREN_RELATED_ITEM_VERSION 1
+#define SIREN_RELATED_ITEM_INIT {SIREN_RELATED_ITEM_VERSION, (siren_related_item_type)0, 0, 0}
+SIREN_EXTERN int siren_related_item_init(siren_related_item *item, unsigned int version);
+
+typedef struct siren_incident_params {
+  unsigned int version;       /* SIREN_INCIDENT_PARAMS_VERSION */
+  const char *response_plan;  /* required: the plan's name */
+  const char *title;          /* optional: overrides the plan's title */
+  int impact;                 /* 0 = the plan's, else 1–5 */
+  /* triggerDetails: what started it. source is required (1–50, e.g.
+   * "aws.cloudwatch"); timestamp 0 = now; raw_data ≤ 10000. */
+  const char *trigger_source;
+  int64_t trigger_time;
+  const char *trigger_arn;    /* optional, ≤ 1000 */
+  const char *trigger_raw_data;
+  size_t related_item_count;  /* ≤ 100 */
+  const siren_related_item *related_items;
+  const char *client_token;   /* optional, ≤ 128: a repeat returns the same incident */
+} siren_incident_params;
+#define SIREN_INCIDENT_PARAMS_VERSION 1
+#define SIREN_INCIDENT_PARAMS_INIT {SIREN_INCIDENT_PARAMS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_incident_params_init(siren_incident_params *p, unsigned int version);
+
+/*
+ * Starts an incident from a response plan (AWS StartIncident). *id receives
+ * the incident's id; *deduplicated (may be NULL) 1 when the trigger was merged
+ * into an incident that was already open, else 0.
+ *
+ * Dedupe: the incident's dedupe string is the plan's dedupe_string or, when
+ * the plan has none, "<trigger_source>:<trigger_arn>" (only when the trigger
+ * has an arn: triggers without one never merge). While an OPEN incident has
+ * the same dedupe string, a new trigger is merged into it: no new incident,
+ * no new engagement or page; an incident.deduplicated timeline event records
+ * it, its related items are added, and its auto-resolve clock restarts. A
+ * RESOLVED incident never absorbs a trigger. A repeated client_token returns
+ * the incident it created and changes nothing.
+ *
+ * A new incident is OPEN with the plan's template (title and impact as
+ * overridden), chat channels and notification targets; its arn is
+ * "siren:incident/<plan>/<id>". It engages each of the plan's contacts with an
+ * engagement whose incident_id is that arn (unless the plan is in a
+ * maintenance window, or the contact was deleted: the timeline says so), and
+ * posts "opened" to its chat channels and notification targets. The plan's
+ * runbook is recorded as a pending action on the timeline (runbooks do not
+ * run yet in this version), its dynamic parameters resolved.
+ *
+ * Errors: SIREN_EINVAL, SIREN_ENOTFOUND (plan), SIREN_ECALLBACK (a notify
+ * failed: the incident exists, see siren_engagement_start()).
+ */
+SIREN_EXTERN int siren_incident_start(siren_id *id, int *deduplicated, siren_engine *engine,
+                                      const siren_incident_params *params);
+
+/* Update flags: which members of siren_incident_changes to apply. */
+#define SIREN_UPDATE_TITLE 0x01u
+#define SIREN_UPDATE_SUMMARY 0x02u
+#define SIREN_UPDATE_IMPACT 0x04u
+#define SIREN_UPDATE_STATUS 0x08u
+#define SIREN_UPDATE_CHAT_CHANNELS 0x10u
+#define SIREN_UPDATE_NOTIFICATION_TARGETS 0x20u
+
+typedef struct siren_incident_changes {
+  unsigned int version; /* SIREN_INCIDENT_CHANGES_VERSION */
+  uint32_t fields;      /* SIREN_UPDATE_* bits */
+  const char *title;
+  const char *summary;
+  int impact;
+  siren_incident_status status;
+  size_t chat_channel_count;
+  const char *const *chat_channels;
+  size_t notification_target_count;
+  const char *const *notification_targets;
+} siren_incident_changes;
+#define SIREN_INCIDENT_CHANGES_VERSION 1
+#define SIREN_INCIDENT_CHANGES_INIT {SIREN_INCIDENT_CHANGES_VERSION, 0, 0, 0, 0, (siren_incident_status)0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_incident_changes_init(siren_incident_changes *u, unsigned int version);
+
+/*
+ * Updates an incident record (AWS UpdateIncidentRecord), fields chosen by
+ * u->fields; each change goes on the timeline (incident.updated, naming the
+ * fields) and an impact change is posted to chat channels and notification
+ * targets.
+ *
+ * Status RESOLVED resolves it: every engagement of the incident that is still
+ * active is stopped (no page is sent for it afterwards), the pending runbook
+ * action is cancelled, resolved_time is set, "resolved" is posted. A resolved
+ * incident stays resolved: a later trigger with the same dedupe string opens a
+ * new incident. It can be reopened only explicitly, with status OPEN: it then
+ * takes part in dedupe again, but nobody is re-engaged (start a new incident,
+ * or engage contacts yourself, if that is wanted). Setting the status it
+ * already has is SIREN_ESTATE. Errors: SIREN_EINVAL, SIREN_ENOTFOUND,
+ * SIREN_ESTATE.
+ */
+SIREN_EXTERN int siren_incident_update(siren_engine *engine, siren_id incident,
+                                       const siren_incident_changes *u);
+
+/* Adds a related item (timeline: related_item.added). SIREN_EEXISTS when the
+ * incident has an item with that value already. */
+SIREN_EXTERN int siren_incident_add_related_item(siren_engine *engine, siren_id incident,
+                                                 const siren_related_item *item);
+/* Removes the related item with that value (timeline: related_item.removed). */
+SIREN_EXTERN int siren_incident_remove_related_item(siren_engine *engine, siren_id incident,
+                                                    const char *value);
+
+typedef struct siren_incident_info {
+  unsigned int version; /* SIREN_INCIDENT_INFO_VERSION */
+  siren_id id;
+  const char *arn;
+  const char *response_plan;
+  const char *title;
+  const char *summary;
+  int impact;
+  siren_incident_status status;
+  int64_t creation_time;
+  int64_t last_modified_time;
+  int64_t resolved_time;       /* or 0 */
+  const char *trigger_source;  /* of the trigger that created it */
+  const char *trigger_arn;
+  int64_t trigger_time;
+  const char *dedupe_string;   /* "" when it never merges */
+  uint32_t trigger_count;      /* 1 + the triggers merged into it */
+  int64_t last_trigger_time;
+  size_t chat_channel_count;
+  const char *const *chat_channels;
+  size_t notification_target_count;
+  const char *const *notification_targets;
+  size_t incident_tag_count;
+  const siren_tag *incident_tags;
+  uint32_t engagement_count;
+  uint32_t related_item_count;
+  uint32_t timeline_event_count; /* not counting deleted ones */
+  int acknowledged;            /* an engagement of it was acknowledged */
+  int maintenance;             /* started in a maintenance window: nobody engaged */
+  const char *runbook;         /* the pending runbook action, or "" */
+  siren_id analysis;           /* its post-incident analysis, or 0 */
+} siren_incident_info;
+#define SIREN_INCIDENT_INFO_VERSION 1
+#define SIREN_INCIDENT_INFO_INIT {SIREN_INCIDENT_INFO_VERSION, 0, 0, 0, 0, 0, 0, (siren_incident_status)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_incident_info_init(siren_incident_info *info, unsigned int version);
+SIREN_EXTERN int siren_incident_get(siren_incident_info *out, siren_engine *engine,
+                                    siren_id incident);
+
+/* The i-th related item of an incident, in the order they were added. */
+SIREN_EXTERN int siren_incident_related_item_at(siren_related_item *out, siren_engine *engine,
+                                                siren_id incident, uint32_t i);
+
+/* The incident's engagements, oldest first (count-then-fill, as
+ * siren_engagement_pages()). */
+SIREN_EXTERN int siren_incident_engagements(siren_id *ids, size_t cap, size_t *total,
+                                            siren_engine *engine, siren_id incident);
+
+/* A filter for siren_incidents(). Zero members do not filter. */
+typedef struct siren_incident_filter {
+  unsigned int version;   /* SIREN_INCIDENT_FILTER_VERSION */
+  int64_t created_after;  /* creation_time > created_after */
+  int64_t created_before; /* creation_time < created_before */
+  uint32_t impacts;       /* bit (1 << impact) set for each impact wanted */
+  uint32_t statuses;      /* bit (1 << status) set for each status wanted */
+} siren_incident_filter;
+#define SIREN_INCIDENT_FILTER_VERSION 1
+#define SIREN_INCIDENT_FILTER_INIT {SIREN_INCIDENT_FILTER_VERSION, 0, 0, 0, 0}
+SIREN_EXTERN int siren_incident_filter_init(siren_incident_filter *f, unsigned int version);
+
+/* Incidents matching filter (NULL = all), oldest first, count-then-fill. */
+SIREN_EXTERN int siren_incidents(siren_id *ids, size_t cap, size_t *total, siren_engine *engine,
+                                 const siren_incident_filter *filter);
+
+/* --------------------------------------------------------------- timeline */
+
+/*
+ * Every incident has a timeline. siren writes automatic events as things
+ * happen (event_type, and event_data as a JSON object):
+ *   incident.created {title, impact, responsePlan}   incident.deduplicated {source, triggerArn}
+ *   incident.updated {fields, ...new values}          incident.resolved {}
+ *   incident.reopened {}                              incident.maintenance {window}
+ *   incident.reengaged {reason}                       engagement.started {engagement, contact}
+ *   engagement.skipped {contact, reason}              engagement.escalated {engagement, stage}
+ *   engagement.completed {engagement, acknowledged}   page.sent {page, contact, channel}
+ *   page.accepted {page, contact, essential}          related_item.added / .removed {type, value}
+ *   runbook.pending {runbook, parameters}
+ * Automatic events cannot be changed or deleted. Hosts and responders add
+ * their own with event_type "Custom Event" or "Note".
+ */
+typedef struct siren_timeline_event {
+  unsigned int version; /* SIREN_TIMELINE_EVENT_VERSION */
+  siren_id id;          /* unique within the engine, from 1 */
+  siren_id incident;
+  const char *event_type;
+  int64_t event_time;
+  int64_t updated_time; /* when last written */
+  const char *event_data; /* ≤ 12000 bytes */
+  size_t reference_count; /* ≤ 10 */
+  const char *const *references; /* e.g. "related_item:<value>" or an arn */
+  int automatic;          /* written by siren: cannot be changed */
+} siren_timeline_event;
+#define SIREN_TIMELINE_EVENT_VERSION 1
+#define SIREN_TIMELINE_EVENT_INIT {SIREN_TIMELINE_EVENT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_timeline_event_init(siren_timeline_event *ev, unsigned int version);
+
+/* Adds a custom event to an incident's timeline: in->event_type "Custom
+ * Event" or "Note", in->event_time (0 = now), in->event_data, references.
+ * Errors: SIREN_EINVAL, SIREN_ENOTFOUND. */
+SIREN_EXTERN int siren_timeline_event_create(siren_id *id, siren_engine *engine,
+                                             siren_id incident,
+                                             const siren_timeline_event *in);
+/* Replaces a custom event's type, time, data and references with in's
+ * (in->event_time 0 keeps the time). SIREN_ESTATE for an automatic event. */
+SIREN_EXTERN int siren_timeline_event_update(siren_engine *engine, siren_id incident,
+                                             siren_id event, const siren_timeline_event *in);
+/* Deletes a custom event. SIREN_ESTATE for an automatic event. */
+SIREN_EXTERN int siren_timeline_event_delete(siren_engine *engine, siren_id incident,
+                                             siren_id event);
+/* Reads one event; event_data of an automatic event is rendered into the
+ * engine and valid until the next call on it. */
+SIREN_EXTERN int siren_timeline_event_get(siren_timeline_event *out, siren_engine *engine,
+                                          siren_id incident, siren_id event);
+
+/*
+ * A filter for siren_timeline_events(): an event matches when it is within
+ * the time bounds, AND its type is one of event_types (when any are given),
+ * AND one of its references is one of references (when any are given).
+ */
+typedef struct siren_timeline_filter {
+  unsigned int version;     /* SIREN_TIMELINE_FILTER_VERSION */
+  int64_t after;            /* event_time > after (0: no bound) */
+  int64_t before;           /* event_time < before (0: no bound) */
+  size_t event_type_count;
+  const char *const *event_types;
+  size_t reference_count;
+  const char *const *references;
+  int descending;           /* newest first; ties keep creation order reversed */
+  size_t skip;              /* paging: leave out the first skip matches */
+} siren_timeline_filter;
+#define SIREN_TIMELINE_FILTER_VERSION 1
+#define SIREN_TIMELINE_FILTER_INIT {SIREN_TIMELINE_FILTER_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_timeline_filter_init(siren_timeline_filter *f, unsigned int version);
+
+/* Timeline events of an incident sorted by event_time (ties in the order they
+ * were written), filtered (filter may be NULL), count-then-fill: *total is
+ * the number of matches after skip. */
+SIREN_EXTERN int siren_timeline_events(siren_id *ids, size_t cap, size_t *total,
+                                       siren_engine *engine, siren_id incident,
+                                       const siren_timeline_filter *filter);
+
+/* ------------------------------------------------------------- heartbeats */
+
+/*
+ * A heartbeat monitor (beyond AWS): a named interval. When no beat arrives
+ * for interval_minutes (counted from creation or the last beat), siren starts
+ * an incident from response_plan with trigger source "siren.heartbeat" and
+ * trigger arn "siren:heartbeat/<name>" (so repeated misses deduplicate). When
+ * resolve_on_beat is set, a later beat resolves that incident if it is still
+ * open.
+ */
+typedef struct siren_heartbeat {
+  unsigned int version;       /* SIREN_HEARTBEAT_VERSION */
+  const char *name;           /* 1–200 of [A-Za-z0-9_-], unique */
+  const char *response_plan;
+  uint32_t interval_minutes;  /* 1–43200 */
+  int resolve_on_beat;
+  /* Filled by siren_heartbeat_get(): */
+  int64_t last_beat;          /* creation time until the first beat */
+  siren_id incident;          /* the incident its last miss opened, or 0 */
+} siren_heartbeat;
+#define SIREN_HEARTBEAT_VERSION 1
+#define SIREN_HEARTBEAT_INIT {SIREN_HEARTBEAT_VERSION, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_heartbeat_init(siren_heartbeat *h, unsigned int version);
+
+/* Creates a heartbeat; the first interval starts now. Errors: SIREN_EINVAL,
+ * SIREN_EEXISTS, SIREN_ENOTFOUND (plan). */
+SIREN_EXTERN int siren_heartbeat_create(siren_engine *engine, const siren_heartbeat *hb);
+/* Records a beat now: the next interval starts. */
+SIREN_EXTERN int siren_heartbeat_beat(siren_engine *engine, const char *name);
+SIREN_EXTERN int siren_heartbeat_delete(siren_engine *engine, const char *name);
+SIREN_EXTERN int siren_heartbeat_get(siren_heartbeat *out, siren_engine *engine,
+                                     const char *name);
+
+/* ------------------------------------------------- post-incident analysis */
+
+/* A question of an analysis template. */
+typedef struct siren_question {
+  unsigned int version; /* SIREN_QUESTION_VERSION */
+  const char *section;  /* e.g. "Detection" */
+  const char *text;     /* the question */
+  const char *answer;   /* when read back: the answer, or "" */
+} siren_question;
+#define SIREN_QUESTION_VERSION 1
+#define SIREN_QUESTION_INIT {SIREN_QUESTION_VERSION, 0, 0, 0}
+SIREN_EXTERN int siren_question_init(siren_question *q, unsigned int version);
+
+typedef enum siren_action_status {
+  SIREN_ACTION_OPEN = 1,
+  SIREN_ACTION_CLOSED = 2
+} siren_action_status;
+
+typedef struct siren_action_item {
+  unsigned int version; /* SIREN_ACTION_ITEM_VERSION */
+  const char *title;    /* 1–200 */
+  const char *owner;    /* optional, ≤ 255 */
+  int64_t due_time;     /* 0 = none */
+  siren_action_status status; /* read back; new items are OPEN */
+} siren_action_item;
+#define SIREN_ACTION_ITEM_VERSION 1
+#define SIREN_ACTION_ITEM_INIT {SIREN_ACTION_ITEM_VERSION, 0, 0, 0, (siren_action_status)0}
+SIREN_EXTERN int siren_action_item_init(siren_action_item *a, unsigned int version);
+
+/*
+ * Creates the post-incident analysis of a RESOLVED incident: a frozen copy of
+ * its timeline and related items as they are now, and the questions of
+ * template (questions may be NULL for siren's default template: Detection,
+ * Diagnosis, Mitigation, Prevention, as AWS's default analysis template
+ * asks them). *id receives the analysis id. Errors: SIREN_ESTATE (not
+ * resolved, or it has an analysis already), SIREN_ENOTFOUND, SIREN_EINVAL.
+ */
+SIREN_EXTERN int siren_analysis_create(siren_id *id, siren_engine *engine, siren_id incident,
+                                       const siren_question *questions, size_t question_count);
+
+typedef struct siren_analysis_info {
+  unsigned int version; /* SIREN_ANALYSIS_INFO_VERSION */
+  siren_id id;
+  siren_id incident;
+  int64_t creation_time;
+  uint32_t question_count;
+  uint32_t answered_count;
+  uint32_t timeline_event_count;
+  uint32_t related_item_count;
+  uint32_t action_item_count;
+  uint32_t open_action_item_count;
+} siren_analysis_info;
+#define SIREN_ANALYSIS_INFO_VERSION 1
+#define SIREN_ANALYSIS_INFO_INIT {SIREN_ANALYSIS_INFO_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_analysis_info_init(siren_analysis_info *info, unsigned int version);
+SIREN_EXTERN int siren_analysis_get(siren_analysis_info *out, siren_engine *engine,
+                                    siren_id analysis);
+
+/* Answers (or re-answers) question i (≤ 12000 bytes). */
+SIREN_EXTERN int siren_analysis_answer(siren_engine *engine, siren_id analysis, uint32_t i,
+                                       const char *answer);
+SIREN_EXTERN int siren_analysis_question_at(siren_question *out, siren_engine *engine,
+                                            siren_id analysis, uint32_t i);
+/* The frozen copies: the i-th timeline event (in time order) and related item. */
+SIREN_EXTERN int siren_analysis_timeline_at(siren_timeline_event *out, siren_engine *engine,
+                                            siren_id analysis, uint32_t i);
+SIREN_EXTERN int siren_analysis_related_item_at(siren_related_item *out, siren_engine *engine,
+                                                siren_id analysis, uint32_t i);
+
+/* Adds an action item (OPEN); *index (may be NULL) receives its index. */
+SIREN_EXTERN int siren_analysis_add_action_item(uint32_t *index, siren_engine *engine,
+                                                siren_id analysis, const siren_action_item *item);
+/* Sets an action item's status. SIREN_ESTATE when it already has it. */
+SIREN_EXTERN int siren_analysis_set_action_item_status(siren_engine *engine, siren_id analysis,
+                                                       uint32_t index, siren_action_status status);
+SIREN_EXTERN int siren_analysis_action_item_at(siren_action_item *out, siren_engine *engine,
+                                               siren_id analysis, uint32_t index);
+
 /* ---------------------------------------------------------- configuration */
 
 typedef struct siren_config_result {
@@ -654,9 +1187,11 @@ typedef struct siren_config_result {
   uint32_t plans;       /* plans set */
   uint32_t errors;      /* problems that stopped the load */
   uint32_t unsupported; /* definitions this version cannot load yet (reported, skipped) */
+  /* Version 2: */
+  uint32_t response_plans; /* response plans created */
 } siren_config_result;
-#define SIREN_CONFIG_RESULT_VERSION 1
-#define SIREN_CONFIG_RESULT_INIT {SIREN_CONFIG_RESULT_VERSION, 0, 0, 0, 0, 0}
+#define SIREN_CONFIG_RESULT_VERSION 2
+#define SIREN_CONFIG_RESULT_INIT {SIREN_CONFIG_RESULT_VERSION, 0, 0, 0, 0, 0, 0}
 SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int version);
 
 /*
@@ -682,13 +1217,47 @@ SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int v
  *    ::Plan (ContactId, Stages). References may be logical ids, aliases or
  *    ARNs (arn:aws:ssm-contacts:...:contact/ALIAS, .../contact-channel/ALIAS/ID
  *    where ID is the channel's Name or declared ContactChannelId/Arn).
- *  - responsePlans, rotations, runbooks, and other resource types are counted
- *    in result->unsupported and listed as "not supported yet".
+ *  - { "responsePlans": [...] } in the SSM Incidents API shape (an item is
+ *    CreateResponsePlan's request, or what get-response-plan prints): name
+ *    (1-200 of [A-Za-z0-9_-]), displayName, incidentTemplate {title, impact
+ *    (1-5), summary, dedupeString, incidentTags {key: value},
+ *    notificationTargets [{snsTopicArn}]}, chatChannel {chatbotSns [...]} or
+ *    {empty: {}}, engagements [contact ARNs or aliases], actions (at most
+ *    one) [{ssmAutomation {documentName, documentVersion, roleArn,
+ *    targetAccount, parameters {name: [values]}, dynamicParameters {name:
+ *    {variable: INCIDENT_RECORD_ARN | INVOLVED_RESOURCES}}}}], tags
+ *    {key: value}. Onto siren_response_plan: chatbotSns -> chat_channels,
+ *    snsTopicArn -> notification_targets, engagements -> the contacts'
+ *    aliases, documentName -> runbook, parameters -> runbook_params (values
+ *    or dynamic). documentVersion, roleArn and targetAccount are checked but
+ *    not kept; other members (arn) are ignored; integrations are listed as
+ *    "not supported yet" (counted in result->unsupported) and skipped. siren
+ *    extensions: ackTimeoutMinutes (0-1440), autoResolveMinutes (0-43200),
+ *    maintenance [{start, end}], each time a UTC ISO-8601 string
+ *    ("2026-01-05T09:00:00Z", optionally with .fff, Z or +00:00) or integer
+ *    milliseconds since the epoch.
+ *  - in a template, resources of type AWS::SSMIncidents::ResponsePlan: the
+ *    same members in PascalCase, with CloudFormation's lists for maps:
+ *    IncidentTags and Tags [{Key, Value}], Parameters [{Key, Values}],
+ *    DynamicParameters [{Key, Value {Variable}}] (each shape also reads the
+ *    other's form). An engagement may be a contact's logical id, !Ref,
+ *    {"Ref": ...}, !GetAtt / Fn::GetAtt of its Arn, alias or ARN.
+ *    Lists must be lists: a single value where a list belongs is a problem.
+ *  Response plans are created last, after the contacts, channels and plans
+ *  of the same document, so they may engage those; every engaged contact must
+ *  be in the document or the engine. Problem paths use the shape's spelling
+ *  ("responsePlans[0].incidentTemplate.impact: must be 1-5",
+ *  "Resources.P.Properties.Engagements[0]: unknown contact \"x\""). A lone
+ *  response plan at the top level (get-response-plan's output as it is) is a
+ *  problem: put it in a responsePlans list.
+ *  - rotations, runbooks, and other resource types are counted in
+ *    result->unsupported and listed as "not supported yet".
  * A channel reference in a plan may also be the channel's Name.
  *
- * result may be NULL. Errors: SIREN_EINVAL (a problem; nothing changed),
- * SIREN_ENOMEM, SIREN_ECALLBACK / storage failure part-way: what was created
- * is deleted again (best effort) and the problems say so.
+ * result may be NULL; a version 1 result is filled without response_plans.
+ * Errors: SIREN_EINVAL (a problem; nothing changed), SIREN_ENOMEM,
+ * SIREN_ECALLBACK / storage failure part-way: what was created (response
+ * plans included) is deleted again (best effort) and the problems say so.
  */
 SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *engine,
                                    const char *text, size_t length);
