@@ -816,7 +816,8 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
       sr_prep_keep(e, sr_strdup(&e->mem, title)) ||
       sr_prep_keep(e, sr_strdup(&e->mem, p->summary)) ||
       sr_prep_keep(e, sr_pack_cstr(&e->mem, p->chat_channels, p->chat_channel_count)) ||
-      sr_prep_keep(e, sr_pack_cstr(&e->mem, p->notification_targets, p->notification_target_count)))
+      sr_prep_keep(e, sr_pack_cstr(&e->mem, p->notification_targets, p->notification_target_count)) ||
+      sr_prep_keep(e, sr_calloc(&e->mem, s->item_count ? s->item_count : 1, sizeof(sr_item))))
     return SIREN_ENOMEM;
   sr_buf b = {&e->mem, NULL, 0, 0, 0};
   sr_buf_str(&b, "{\"title\":");
@@ -878,6 +879,8 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   inc->chat_count = p->chat_channel_count;
   inc->targets = take(&c);
   inc->target_count = p->notification_target_count;
+  inc->items = take(&c);
+  inc->item_cap = s->item_count ? s->item_count : 1;
   inc->impact = s->impact ? s->impact : p->impact;
   inc->status = SIREN_INCIDENT_OPEN;
   inc->created = inc->modified = inc->last_trigger = r->time;
@@ -1631,6 +1634,8 @@ void sr_incident_commit(siren_engine *e, sr_rec *r) {
     siren_response_plan *p = sr_prep_take(e, 0);
     uint32_t pi = 0;
     if (rp_find(e, p->name, &pi)) {
+      /* The map borrows the name from the plan: re-key it to the new copy. */
+      sr_map_del(&e->rplan_names, e->rplans[pi].p->name);
       sr_free(&e->mem, e->rplans[pi].p);
       e->rplans[pi].p = p;
     } else {

@@ -43,6 +43,11 @@ static int cb_notify(const siren_notification *n, void *ud) {
     copy(x->content, sizeof x->content, n->content);
     copy(x->code, sizeof x->code, n->code);
     x->stage = n->stage;
+    if (n->version >= 2) {
+      x->incident = n->incident;
+      copy(x->text, sizeof x->text, n->text);
+      copy(x->message, sizeof x->message, n->message);
+    }
   }
   return th->fail_notify;
 }

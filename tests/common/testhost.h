@@ -21,6 +21,8 @@ typedef struct th_notice {
   char contact[64], channel[64], channel_type[16], address[64], subject[128], content[128];
   char code[8];
   uint32_t stage;
+  siren_id incident;   /* v2 */
+  char text[256], message[24];
 } th_notice;
 
 typedef struct th_host {
