@@ -715,6 +715,7 @@ static int prep_items(siren_engine *e, sr_incident *inc, const start_spec *s) {
     return SIREN_ENOMEM;
   for (size_t k = 0; k < s->item_count; k++) {
     if (item_dup_in_spec(s, k) || (inc && item_index(inc, s->items[2 * k].p) >= 0)) continue;
+    if (sr_prep_keep(e, sr_pack(&e->mem, &s->items[2 * k], 2))) return SIREN_ENOMEM;
     sr_buf b = {&e->mem, NULL, 0, 0, 0};
     sr_buf_str(&b, "{\"type\":");
     sr_buf_json(&b, siren_related_item_type_name((siren_related_item_type)s->item_types[k]));
@@ -723,9 +724,7 @@ static int prep_items(siren_engine *e, sr_incident *inc, const start_spec *s) {
     sr_buf_str(&b, ",\"title\":");
     sr_buf_json(&b, s->items[2 * k + 1].p);
     sr_buf_str(&b, "}");
-    if (sr_prep_keep(e, sr_pack(&e->mem, &s->items[2 * k], 2)) ||
-        keep_json_ref(e, &b, s->items[2 * k].p))
-      return SIREN_ENOMEM;
+    if (keep_json_ref(e, &b, s->items[2 * k].p)) return SIREN_ENOMEM;
   }
   return SIREN_OK;
 }

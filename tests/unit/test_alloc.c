@@ -27,7 +27,7 @@ typedef struct ctx {
   th_host *th;
   siren_engine *e;
   siren_id eng1, eng2;
-  char log[4096];
+  char log[65536];
   size_t log_len;
 } ctx;
 
@@ -109,6 +109,197 @@ static int preview(ctx *c, const char *contact, const char *ack_contact, uint32_
     logf_(c, " %lld/%s/%s", (long long)out[i].offset_ms, out[i].contact, out[i].channel);
   logf_(c, "\n");
   return SIREN_OK;
+}
+
+/* The incident half of the scenario: a response plan with chat, a target,
+ * runbook parameters and an acknowledgement timeout; a heartbeat; an
+ * incident, a merged trigger, an acceptance, related items, timeline events,
+ * an update, the re-engagement, a missed heartbeat and its beat, resolution
+ * and an analysis. */
+static int incident_queries(ctx *c);
+
+static int incident_step(ctx *c, int i, kind *k) {
+  th_host *th = c->th;
+  static const char *const chat[] = {"slack:#ops"};
+  static const char *const targets[] = {"sns:oncall"};
+  static const char *const engage_esc[] = {"app-escalation-plan"};
+  static const char *const lvl[] = {"85"};
+  switch (i) {
+  case 0: {
+    siren_runbook_param params[2];
+    siren_runbook_param_init(&params[0], SIREN_RUNBOOK_PARAM_VERSION);
+    params[0].name = "IncidentArn";
+    params[0].dynamic = SIREN_DYNAMIC_INCIDENT_RECORD_ARN;
+    siren_runbook_param_init(&params[1], SIREN_RUNBOOK_PARAM_VERSION);
+    params[1].name = "Threshold";
+    params[1].value_count = 1;
+    params[1].values = lvl;
+    siren_tag tag = SIREN_TAG_INIT;
+    tag.key = "team";
+    tag.value = "web";
+    siren_response_plan p = SIREN_RESPONSE_PLAN_INIT;
+    p.name = "EC2HighCPU";
+    p.title = "EC2 CPU above 85%";
+    p.impact = 3;
+    p.chat_channel_count = 1;
+    p.chat_channels = chat;
+    p.notification_target_count = 1;
+    p.notification_targets = targets;
+    p.engagement_count = 1;
+    p.engagements = engage_esc;
+    p.runbook = "EC2-CPU-Runbook";
+    p.runbook_param_count = 2;
+    p.runbook_params = params;
+    p.incident_tag_count = 1;
+    p.incident_tags = &tag;
+    p.ack_timeout_minutes = 10;
+    return siren_response_plan_create(c->e, &p);
+  }
+  case 1: {
+    siren_heartbeat hb = SIREN_HEARTBEAT_INIT;
+    hb.name = "cpu-agent";
+    hb.response_plan = "EC2HighCPU";
+    hb.interval_minutes = 20;
+    hb.resolve_on_beat = 1;
+    return siren_heartbeat_create(c->e, &hb);
+  }
+  case 2:
+  case 3: {
+    siren_related_item item = SIREN_RELATED_ITEM_INIT;
+    item.type = SIREN_ITEM_INVOLVED_RESOURCE;
+    item.value = "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc";
+    siren_incident_params ip = SIREN_INCIDENT_PARAMS_INIT;
+    ip.response_plan = "EC2HighCPU";
+    ip.trigger_source = "aws.cloudwatch";
+    ip.trigger_arn = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cpu";
+    ip.related_item_count = 1;
+    ip.related_items = &item;
+    siren_id id = 0;
+    int merged = 0;
+    int rc = siren_incident_start(&id, &merged, c->e, &ip);
+    if (rc == SIREN_OK) logf_(c, "incident %llu merged %d\n", (unsigned long long)id, merged);
+    return rc;
+  }
+  case 4: *k = K_ADVANCE; return run_until(c, 33);
+  case 5: {
+    int n = last_notice(c, SIREN_NOTIFY_PAGE, "incident-responder");
+    return siren_page_accept(c->e, th->notices[n].page, SIREN_ACCEPT_READ, th->notices[n].code,
+                             SIREN_ACCEPT_ENFORCE, "looking");
+  }
+  case 6: {
+    siren_related_item item = SIREN_RELATED_ITEM_INIT;
+    item.type = SIREN_ITEM_METRIC;
+    item.value = "AWS/EC2 CPUUtilization";
+    item.title = "CPU";
+    return siren_incident_add_related_item(c->e, 1, &item);
+  }
+  case 7: {
+    static const char *const refs[] = {"AWS/EC2 CPUUtilization"};
+    siren_timeline_event in = SIREN_TIMELINE_EVENT_INIT;
+    in.event_type = "Note";
+    in.event_data = "CPU pinned by a runaway cron job";
+    in.reference_count = 1;
+    in.references = refs;
+    siren_id id = 0;
+    int rc = siren_timeline_event_create(&id, c->e, 1, &in);
+    if (rc == SIREN_OK) logf_(c, "note %llu\n", (unsigned long long)id);
+    return rc;
+  }
+  case 8: {
+    siren_timeline_event in = SIREN_TIMELINE_EVENT_INIT;
+    in.event_type = "Custom Event";
+    in.event_data = "Killed the cron job";
+    size_t n = 0;
+    siren_id ids[64];
+    int rc = siren_timeline_events(ids, 64, &n, c->e, 1, NULL);
+    if (rc) return rc;
+    siren_timeline_event ev = SIREN_TIMELINE_EVENT_INIT;
+    for (size_t j = 0; j < n && j < 64; j++) {
+      if ((rc = siren_timeline_event_get(&ev, c->e, 1, ids[j]))) return rc;
+      if (!ev.automatic) return siren_timeline_event_update(c->e, 1, ids[j], &in);
+    }
+    return SIREN_ERROR;
+  }
+  case 9: {
+    siren_incident_changes u = SIREN_INCIDENT_CHANGES_INIT;
+    u.fields = SIREN_UPDATE_IMPACT | SIREN_UPDATE_TITLE | SIREN_UPDATE_CHAT_CHANNELS;
+    u.impact = 2;
+    u.title = "Web tier CPU saturated";
+    u.chat_channel_count = 1;
+    u.chat_channels = chat;
+    return siren_incident_update(c->e, 1, &u);
+  }
+  case 10: *k = K_ADVANCE; return run_until(c, 50); /* ack timeout at 43, heartbeat miss at 40 */
+  case 11: return siren_heartbeat_beat(c->e, "cpu-agent");
+  case 12: return siren_incident_remove_related_item(c->e, 1, "AWS/EC2 CPUUtilization");
+  case 13: {
+    siren_incident_changes u = SIREN_INCIDENT_CHANGES_INIT;
+    u.fields = SIREN_UPDATE_STATUS;
+    u.status = SIREN_INCIDENT_RESOLVED;
+    return siren_incident_update(c->e, 1, &u);
+  }
+  case 14: {
+    siren_id an = 0;
+    int rc = siren_analysis_create(&an, c->e, 1, NULL, 0);
+    if (rc == SIREN_OK) logf_(c, "analysis %llu\n", (unsigned long long)an);
+    return rc;
+  }
+  case 15: return siren_analysis_answer(c->e, 1, 0, "The CloudWatch alarm");
+  case 16: {
+    siren_action_item a = SIREN_ACTION_ITEM_INIT;
+    a.title = "Alarm on cron runtime";
+    a.owner = "sr-incident-responder";
+    return siren_analysis_add_action_item(NULL, c->e, 1, &a);
+  }
+  case 17: return siren_analysis_set_action_item_status(c->e, 1, 0, SIREN_ACTION_CLOSED);
+  case 18: *k = K_ADVANCE; return run_until(c, 120);
+  case 19: {
+    *k = K_QUERY;
+    size_t mark = c->log_len;
+    int rc = incident_queries(c);
+    if (rc) { /* a query that failed part-way logs nothing */
+      c->log_len = mark;
+      c->log[mark] = '\0';
+    }
+    return rc;
+  }
+  default: return STEP_END;
+  }
+}
+
+static int incident_queries(ctx *c) {
+  {
+    size_t n = 0;
+    siren_id ids[64];
+    int rc = siren_incidents(ids, 64, &n, c->e, NULL);
+    if (rc) return rc;
+    for (size_t j = 0; j < n && j < 64; j++) {
+      siren_incident_info inc = SIREN_INCIDENT_INFO_INIT;
+      if ((rc = siren_incident_get(&inc, c->e, ids[j]))) return rc;
+      logf_(c, "incident %llu %s status %d impact %d triggers %u engagements %u items %u events %u\n",
+            (unsigned long long)ids[j], inc.title, (int)inc.status, inc.impact, inc.trigger_count,
+            inc.engagement_count, inc.related_item_count, inc.timeline_event_count);
+      size_t m = 0;
+      siren_id ev_ids[64];
+      siren_timeline_filter f = SIREN_TIMELINE_FILTER_INIT;
+      f.descending = 1;
+      if ((rc = siren_timeline_events(ev_ids, 64, &m, c->e, ids[j], &f))) return rc;
+      for (size_t x = 0; x < m && x < 64; x++) {
+        siren_timeline_event ev = SIREN_TIMELINE_EVENT_INIT;
+        if ((rc = siren_timeline_event_get(&ev, c->e, ids[j], ev_ids[x]))) return rc;
+        logf_(c, " %lld %s %s\n", (long long)((ev.event_time - TH_T0) / 60000), ev.event_type,
+              ev.event_data);
+      }
+    }
+    siren_analysis_info ai = SIREN_ANALYSIS_INFO_INIT;
+    if ((rc = siren_analysis_get(&ai, c->e, 1))) return rc;
+    logf_(c, "analysis events %u answered %u actions %u open %u\n", ai.timeline_event_count,
+          ai.answered_count, ai.action_item_count, ai.open_action_item_count);
+    siren_timeline_event fz = SIREN_TIMELINE_EVENT_INIT;
+    if ((rc = siren_analysis_timeline_at(&fz, c->e, 1, ai.timeline_event_count - 1))) return rc;
+    logf_(c, "analysis last %s\n", fz.event_type);
+    return SIREN_OK;
+  }
 }
 
 /* One API call (or one "run until") per step. *k tells what it is. */
@@ -215,7 +406,7 @@ static int step(ctx *c, int i, kind *k) {
           (long long)ei.stop_time, ei.stop_reason);
     return SIREN_OK;
   }
-  default: return STEP_END;
+  default: return incident_step(c, i - 32, k);
   }
 }
 
@@ -347,9 +538,25 @@ static void every_allocation_failure_is_enomem_and_harmless(void **state) {
                       "5:sr-incident-responder/sr-incident-responder-email "
                       "20:incident-responder/incident-responder-email "
                       "21:incident-responder/incident-responder-email "
-                      "30:incident-responder/incident-responder-mobile");
+                      "30:incident-responder/incident-responder-mobile "
+                      /* incident 1 at 30, accepted at 33, re-engaged at 43 (stage 2 at
+                       * 48); the heartbeat missed at 50 (incident 2, resolved by the
+                       * beat at 50) and again at 70 (incident 3, never resolved). */
+                      "30:incident-responder/incident-responder-email "
+                      "43:incident-responder/incident-responder-email "
+                      "48:sr-incident-responder/sr-incident-responder-email "
+                      "50:incident-responder/incident-responder-email "
+                      "70:incident-responder/incident-responder-email "
+                      "75:sr-incident-responder/sr-incident-responder-email "
+                      "80:incident-responder/incident-responder-mobile "
+                      "85:sr-incident-responder/sr-incident-responder-mobile");
   assert_non_null(strstr(ref.log, "engagements 2\n"));
+  assert_non_null(strstr(ref.log, "incident 1 merged 0\nincident 1 merged 1\n"));
+  assert_non_null(strstr(ref.log, "incident 1 Web tier CPU saturated status 2 impact 2 triggers 2 "
+                                  "engagements 2 items 1 events "));
+  assert_non_null(strstr(ref.log, "analysis events "));
   assert_non_null(strstr(ref.log, "eng2 state 2 ack 0"));
+  if (getenv("SIREN_SHOW_LOG")) fputs(ref.log, stderr);
   long total_allocs = host_a.alloc_count;
   assert_true(total_allocs > 10);
 
