@@ -3,14 +3,16 @@
  *
  * Three passes over one parsed document:
  *   1. collect: walk the known shapes (API lists, nested channels, a
- *      CloudFormation template) into flat lists of contacts, channels and
- *      plans, each remembering its path in the document;
+ *      CloudFormation template) into flat lists of contacts, channels,
+ *      plans and response plans, each remembering its path in the document;
  *   2. check: resolve every reference and apply every rule the commands
  *      would, against the engine and the document together, collecting every
  *      problem with its path;
  *   3. apply: only when nothing was wrong, create through the ordinary
- *      commands (so each creation is a record like any other).
+ *      commands (so each creation is a record like any other); response
+ *      plans last, since they engage the contacts.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +45,19 @@ typedef struct cfg_plan {
   int type;
 } cfg_plan;
 
+/* A response plan: the check pass reads it into plan, whose lists live in
+ * cfg's shared arrays (which may still move while later plans are read);
+ * apply points plan's arrays at them from the offsets in off[]. */
+enum { RP_ITAGS, RP_TAGS, RP_TARGETS, RP_CHATS, RP_ENGS, RP_PARAMS, RP_WINS, RP_LISTS };
+
+typedef struct cfg_rplan {
+  const sr_doc_node *n; /* an API list item, or a resource's Properties */
+  int cfn;              /* CloudFormation: paths spelled PascalCase */
+  char path[320];
+  siren_response_plan plan;
+  size_t off[RP_LISTS];
+} cfg_rplan;
+
 typedef struct cfg {
   siren_engine *e;
   cfg_contact *contacts;
@@ -51,6 +66,20 @@ typedef struct cfg {
   size_t nchannels, hcap;
   cfg_plan *plans;
   size_t nplans, pcap;
+  cfg_rplan *rplans;
+  size_t nrplans, rcap;
+  /* The response plans' lists (see cfg_rplan). */
+  siren_tag *tags;
+  size_t ntags, tcap;
+  const char **strs; /* chat channels, targets, engagements, parameter values */
+  size_t nstrs, scap;
+  siren_runbook_param *params;
+  size_t nparams, mcap;
+  size_t *pvals; /* where each parameter's values start in strs */
+  size_t npvals, vcap;
+  siren_window *wins;
+  size_t nwins, wcap;
+  uint32_t rplans_created;
   uint32_t errors, unsupported;
   int nomem;
 } cfg;
@@ -227,6 +256,16 @@ static void one_channel(cfg *c, const sr_doc_node *n, const char *path) {
   collect_channel(c, n, NULL, NULL, path, 0);
 }
 
+static void collect_rplan(cfg *c, const sr_doc_node *n, const char *path, int cfn) {
+  cfg_rplan *rp;
+  PUSH(c, rplans, nrplans, rcap, rp);
+  snprintf(rp->path, sizeof rp->path, "%s", path);
+  rp->n = n;
+  rp->cfn = cfn;
+}
+
+static void one_rplan(cfg *c, const sr_doc_node *n, const char *path) { collect_rplan(c, n, path, 0); }
+
 static void collect_cfn(cfg *c, const sr_doc_node *res) {
   char path[200];
   if (res->kind != SR_DOC_MAP) {
@@ -261,6 +300,8 @@ static void collect_cfn(cfg *c, const sr_doc_node *res) {
       } else {
         problem(c, 1, sub, "expected a list of stages");
       }
+    } else if (strcmp(type, "AWS::SSMIncidents::ResponsePlan") == 0) {
+      collect_rplan(c, props, path, 1);
     } else if (strncmp(type, "AWS::SSMContacts::", 18) == 0 ||
                strncmp(type, "AWS::SSMIncidents::", 19) == 0) {
       snprintf(path, sizeof path, "Resources.%s", key);
@@ -272,13 +313,21 @@ static void collect_cfn(cfg *c, const sr_doc_node *res) {
 
 /* ------------------------------------------------------------------- check */
 
-static const cfg_contact *doc_contact(const cfg *c, const char *ref) {
+static int same(const char *s, const char *ref, size_t n) {
+  return s && strncmp(s, ref, n) == 0 && s[n] == '\0';
+}
+
+/* The document's contact whose logical id or alias is ref[0..n). */
+static const cfg_contact *doc_contact_n(const cfg *c, const char *ref, size_t n) {
   for (size_t i = 0; i < c->ncontacts; i++) {
     const cfg_contact *ct = &c->contacts[i];
-    if ((ct->key && strcmp(ct->key, ref) == 0) || (ct->alias && strcmp(ct->alias, ref) == 0))
-      return ct;
+    if (same(ct->key, ref, n) || same(ct->alias, ref, n)) return ct;
   }
   return NULL;
+}
+
+static const cfg_contact *doc_contact(const cfg *c, const char *ref) {
+  return doc_contact_n(c, ref, strlen(ref));
 }
 
 /* Resolves a contact reference to an alias and type (0 when unknown). */
@@ -287,6 +336,9 @@ static const char *resolve_contact(cfg *c, const char *ref, int *type) {
   if (!ref) return NULL;
   const cfg_contact *ct = doc_contact(c, ref);
   if (!ct) ct = doc_contact(c, arn_tail(ref, ":contact/"));
+  /* !GetAtt Contact.Arn */
+  size_t n = strlen(ref);
+  if (!ct && n > 4 && strcmp(ref + n - 4, ".Arn") == 0) ct = doc_contact_n(c, ref, n - 4);
   if (ct) {
     *type = ct->type;
     return ct->alias;
@@ -500,6 +552,529 @@ static void check_cycles(cfg *c) {
   }
 }
 
+/* ---------------------------------------------------------- response plans */
+
+/* The text a reference names: a plain, !Ref or !GetAtt scalar, {Ref: X},
+ * {Fn::GetAtt: [X, Arn]}, {Fn::GetAtt: X.Arn} or !GetAtt [X, Arn] (a
+ * trailing ".Arn" is for resolve_contact to read); NULL for anything else. */
+static const char *ref_of(const sr_doc_node *n) {
+  if (!n) return NULL;
+  int getatt = n->tag && strcmp(n->tag, "!GetAtt") == 0;
+  if (n->kind == SR_DOC_MAP && n->count == 1) {
+    const sr_doc_node *v = sr_doc_get(n, "Ref");
+    if (v) return str_of(v);
+    if (!(v = sr_doc_get(n, "Fn::GetAtt"))) return NULL;
+    n = v;
+    getatt = 1;
+  }
+  if (n->kind == SR_DOC_SEQ) {
+    if (!getatt || n->count != 2) return NULL;
+    const char *attr = str_of(n->items[1]);
+    return attr && strcmp(attr, "Arn") == 0 ? str_of(n->items[0]) : NULL;
+  }
+  return str_of(n);
+}
+
+/* Paths nest deeply here: one that does not fit ends in "...". */
+static void pathf(char *out, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void pathf(char *out, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out, cap, fmt, ap);
+  va_end(ap);
+  if (n >= 0 && (size_t)n >= cap && cap > 4) memcpy(out + cap - 4, "...", 4);
+}
+
+/* A member's path: CloudFormation spells members as given (PascalCase), the
+ * API in camelCase. */
+static void member_path(char *out, size_t cap, const char *base, int cfn, const char *name) {
+  pathf(out, cap, "%s.%c%s", base, cfn ? name[0] : (char)(name[0] | 0x20), name + 1);
+}
+
+static void item_path(char *out, size_t cap, const char *base, size_t i) {
+  pathf(out, cap, "%s[%zu]", base, i);
+}
+
+/* A text member of at most max bytes; a required one has at least 1. */
+static const char *text_member(cfg *c, const sr_doc_node *m, const char *base, int cfn,
+                               const char *name, size_t max, int required) {
+  char path[700];
+  const sr_doc_node *v = get(m, name);
+  member_path(path, sizeof path, base, cfn, name);
+  if (!v || v->kind == SR_DOC_NULL) {
+    if (required) problem(c, 1, path, "is required");
+    return NULL;
+  }
+  const char *s = str_of(v);
+  size_t n = s ? strlen(s) : 0;
+  if (!s)
+    problem(c, 1, path, "expected text, not a %s", sr_doc_kind_name(v->kind));
+  else if (n > max || (required && n == 0))
+    problem(c, 1, path, "must be %s%zu bytes", required ? "1-" : "at most ", max);
+  return s;
+}
+
+/* Minutes of a siren extension, 0 (off) when absent. */
+static uint32_t minutes_member(cfg *c, const sr_doc_node *m, const char *base, int cfn,
+                               const char *name, uint32_t max) {
+  char path[700];
+  const sr_doc_node *v = get(m, name);
+  if (!v || v->kind == SR_DOC_NULL) return 0;
+  int64_t x = int_of(v);
+  if (x < 0 || x > (int64_t)max) {
+    member_path(path, sizeof path, base, cfn, name);
+    problem(c, 1, path, "must be 0-%u minutes (0 = off)", max);
+    return 0;
+  }
+  return (uint32_t)x;
+}
+
+static int valid_rplan_name(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 200) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '_' || *s == '-'))
+      return 0;
+  return 1;
+}
+
+static void push_tag(cfg *c, size_t off, const char *key, const sr_doc_node *value,
+                     const char *path) {
+  siren_tag *t;
+  const char *v = value && value->kind == SR_DOC_NULL ? "" : str_of(value);
+  if (!key || !*key || strlen(key) > 128) problem(c, 1, path, "a tag key must be 1-128 bytes");
+  if (!v || strlen(v) > 256) problem(c, 1, path, "a tag value must be text of at most 256 bytes");
+  for (size_t i = off; key && i < c->ntags; i++)
+    if (c->tags[i].key && strcmp(c->tags[i].key, key) == 0) {
+      problem(c, 1, path, "tag \"%s\" given twice", key);
+      break;
+    }
+  PUSH(c, tags, ntags, tcap, t);
+  t->version = SIREN_TAG_VERSION;
+  t->key = key;
+  t->value = v;
+}
+
+/* Tags as the API writes them ({key: value}) or CloudFormation does
+ * ([{Key, Value}]); either shape reads either. */
+static void read_tags(cfg *c, const sr_doc_node *m, const char *base, int cfn, const char *name,
+                      size_t *off, size_t *count) {
+  char path[700], sub[800];
+  const sr_doc_node *v = get(m, name);
+  member_path(path, sizeof path, base, cfn, name);
+  *off = c->ntags;
+  if (v && v->kind == SR_DOC_MAP) {
+    for (size_t i = 0; i < v->count; i++) {
+      pathf(sub, sizeof sub, "%s.%s", path, v->pairs[i].key->str);
+      push_tag(c, *off, v->pairs[i].key->str, v->pairs[i].value, sub);
+    }
+  } else if (v && v->kind == SR_DOC_SEQ) {
+    for (size_t i = 0; i < v->count; i++) {
+      const sr_doc_node *t = v->items[i];
+      item_path(sub, sizeof sub, path, i);
+      if (t->kind != SR_DOC_MAP)
+        problem(c, 1, sub, "expected a mapping {Key, Value}");
+      else
+        push_tag(c, *off, str_of(get(t, "Key")), get(t, "Value"), sub);
+    }
+  } else if (v && v->kind != SR_DOC_NULL) {
+    problem(c, 1, path, "expected a mapping of key: value or a list of {Key, Value}");
+  }
+  *count = c->ntags - *off;
+  if (*count > 50) problem(c, 1, path, "at most 50 tags");
+}
+
+/* A list of ids (1-1000 bytes each): each item itself, or its member. */
+static void read_ids(cfg *c, const sr_doc_node *v, const char *path, int cfn, const char *member,
+                     size_t max_items, size_t *off, size_t *count) {
+  char sub[800], msub[900];
+  *off = c->nstrs;
+  *count = 0;
+  if (!v || v->kind == SR_DOC_NULL) return;
+  if (v->kind != SR_DOC_SEQ) {
+    problem(c, 1, path, "expected a list");
+    return;
+  }
+  if (v->count > max_items) problem(c, 1, path, "at most %zu items", max_items);
+  for (size_t i = 0; i < v->count; i++) {
+    const sr_doc_node *it = v->items[i];
+    const char *where = sub;
+    item_path(sub, sizeof sub, path, i);
+    if (member) {
+      if (it->kind != SR_DOC_MAP) {
+        problem(c, 1, sub, "expected a mapping");
+        continue;
+      }
+      member_path(msub, sizeof msub, sub, cfn, member);
+      where = msub;
+      if (!(it = get(it, member))) {
+        problem(c, 1, where, "is required");
+        continue;
+      }
+    }
+    const char *s = str_of(it);
+    if (!s || !*s || strlen(s) > 1000) {
+      problem(c, 1, where, "must be text of 1-1000 bytes");
+      continue;
+    }
+    const char **slot;
+    PUSH(c, strs, nstrs, scap, slot);
+    *slot = s;
+  }
+  *count = c->nstrs - *off;
+}
+
+/* Engagements: contact references (aliases, ARNs, logical ids, Ref, GetAtt). */
+static void read_engagements(cfg *c, const sr_doc_node *v, const char *path, size_t *off,
+                             size_t *count) {
+  char sub[800];
+  *off = c->nstrs;
+  *count = 0;
+  if (!v || v->kind == SR_DOC_NULL) return;
+  if (v->kind != SR_DOC_SEQ) {
+    problem(c, 1, path, "expected a list of contacts");
+    return;
+  }
+  if (v->count > 5) problem(c, 1, path, "at most 5 contacts");
+  for (size_t i = 0; i < v->count; i++) {
+    int type;
+    const char *ref = ref_of(v->items[i]), *alias = resolve_contact(c, ref, &type);
+    item_path(sub, sizeof sub, path, i);
+    if (!ref) {
+      problem(c, 1, sub, "expected a contact alias, ARN or reference");
+      continue;
+    }
+    if (!alias) {
+      problem(c, 1, sub, "unknown contact \"%s\"", ref);
+      continue;
+    }
+    for (size_t j = *off; j < c->nstrs; j++)
+      if (strcmp(c->strs[j], alias) == 0) {
+        problem(c, 1, sub, "contact \"%s\" is engaged twice", alias);
+        break;
+      }
+    const char **slot;
+    PUSH(c, strs, nstrs, scap, slot);
+    *slot = alias;
+  }
+  *count = c->nstrs - *off;
+}
+
+/* One runbook parameter: values (a list of text) or, when dynamic, a
+ * variable. path names the parameter, vpath its values or variable. */
+static void push_param(cfg *c, size_t off, const char *name, const char *path, int dynamic,
+                       const sr_doc_node *values, const char *vpath) {
+  char sub[1000];
+  siren_runbook_param *pm;
+  size_t *pv;
+  if (!name || !*name || strlen(name) > 50) problem(c, 1, path, "a parameter name must be 1-50 bytes");
+  for (size_t i = off; name && i < c->nparams; i++)
+    if (c->params[i].name && strcmp(c->params[i].name, name) == 0) {
+      problem(c, 1, path, "parameter \"%s\" given twice", name);
+      break;
+    }
+  PUSH(c, params, nparams, mcap, pm);
+  PUSH(c, pvals, npvals, vcap, pv);
+  pm->version = SIREN_RUNBOOK_PARAM_VERSION;
+  pm->name = name;
+  *pv = c->nstrs;
+  if (dynamic) {
+    const char *var = str_of(values);
+    pm->dynamic = !var                                       ? SIREN_DYNAMIC_NONE
+                  : strcmp(var, "INCIDENT_RECORD_ARN") == 0 ? SIREN_DYNAMIC_INCIDENT_RECORD_ARN
+                  : strcmp(var, "INVOLVED_RESOURCES") == 0  ? SIREN_DYNAMIC_INVOLVED_RESOURCES
+                                                            : SIREN_DYNAMIC_NONE;
+    if (pm->dynamic == SIREN_DYNAMIC_NONE)
+      problem(c, 1, vpath, "must be INCIDENT_RECORD_ARN or INVOLVED_RESOURCES");
+    return;
+  }
+  if (!values || values->kind != SR_DOC_SEQ) {
+    problem(c, 1, vpath, "expected a list of values");
+    return;
+  }
+  if (values->count > 10) problem(c, 1, vpath, "at most 10 values");
+  for (size_t i = 0; i < values->count; i++) {
+    const char *s = str_of(values->items[i]);
+    if (!s || !*s || strlen(s) > 10000) {
+      item_path(sub, sizeof sub, vpath, i);
+      problem(c, 1, sub, "a value must be text of 1-10000 bytes");
+      continue;
+    }
+    const char **slot;
+    PUSH(c, strs, nstrs, scap, slot);
+    *slot = s;
+  }
+  /* pm is still in place: only strs grew. */
+  pm->value_count = c->nstrs - *pv;
+}
+
+/* Parameters ({name: [values]} or [{Key, Values}]) and DynamicParameters
+ * ({name: {variable}} or [{Key, Value: {Variable}}]) of an SsmAutomation. */
+static void read_params(cfg *c, const sr_doc_node *ssm, const char *base, int cfn) {
+  char path[800], sub[900], vsub[1000], vpath[1100];
+  size_t off = c->nparams;
+  for (int dyn = 0; dyn < 2; dyn++) {
+    const char *member = dyn ? "DynamicParameters" : "Parameters";
+    const sr_doc_node *v = get(ssm, member);
+    member_path(path, sizeof path, base, cfn, member);
+    if (!v || v->kind == SR_DOC_NULL) continue;
+    if (v->kind == SR_DOC_MAP) {
+      for (size_t i = 0; i < v->count; i++) {
+        const char *name = v->pairs[i].key->str;
+        const sr_doc_node *val = v->pairs[i].value;
+        pathf(sub, sizeof sub, "%s.%s", path, name);
+        if (dyn) {
+          member_path(vpath, sizeof vpath, sub, cfn, "Variable");
+          val = get(val, "Variable");
+        } else {
+          pathf(vpath, sizeof vpath, "%s", sub);
+        }
+        push_param(c, off, name, sub, dyn, val, vpath);
+      }
+    } else if (v->kind == SR_DOC_SEQ) {
+      for (size_t i = 0; i < v->count; i++) {
+        const sr_doc_node *it = v->items[i];
+        item_path(sub, sizeof sub, path, i);
+        if (it->kind != SR_DOC_MAP) {
+          problem(c, 1, sub, dyn ? "expected a mapping {Key, Value: {Variable}}" : "expected a mapping {Key, Values}");
+          continue;
+        }
+        if (dyn) {
+          member_path(vsub, sizeof vsub, sub, cfn, "Value");
+          member_path(vpath, sizeof vpath, vsub, cfn, "Variable");
+        } else {
+          member_path(vpath, sizeof vpath, sub, cfn, "Values");
+        }
+        push_param(c, off, str_of(get(it, "Key")), sub, dyn,
+                   dyn ? get(get(it, "Value"), "Variable") : get(it, "Values"), vpath);
+      }
+    } else {
+      problem(c, 1, path,
+              dyn ? "expected a mapping of name: {variable} or a list of {Key, Value}"
+                  : "expected a mapping of name: [values] or a list of {Key, Values}");
+    }
+  }
+  if (c->nparams - off > 200) problem(c, 1, base, "at most 200 parameters");
+}
+
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.fff]Z" (or +00:00),
+ * from 1970 on; -1 when s is not one. */
+static int64_t iso_ms(const char *s) {
+  static const char sep[5] = {'-', '-', 'T', ':', ':'};
+  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int64_t f[6], ms = 0;
+  const char *p = s;
+  for (int i = 0; i < 6; i++) {
+    f[i] = 0;
+    for (int k = 0; k < (i ? 2 : 4); k++, p++) {
+      if (*p < '0' || *p > '9') return -1;
+      f[i] = f[i] * 10 + (*p - '0');
+    }
+    if (i < 5 && *p++ != sep[i]) return -1;
+  }
+  if (*p == '.') {
+    int n = 0;
+    for (p++; *p >= '0' && *p <= '9'; p++, n++)
+      if (n < 3) ms = ms * 10 + (*p - '0');
+    if (n == 0) return -1;
+    for (; n < 3; n++) ms *= 10;
+  }
+  if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0) return -1;
+  int64_t y = f[0], mo = f[1], d = f[2];
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || f[3] > 23 ||
+      f[4] > 59 || f[5] > 59)
+    return -1;
+  return ((days_from_civil(y, mo, d) * 24 + f[3]) * 60 + f[4]) * SR_MINUTE_MS + f[5] * 1000 + ms;
+}
+
+/* A time: an ISO-8601 UTC string or integer milliseconds; -1 when neither. */
+static int64_t time_of(const sr_doc_node *n) {
+  if (!n) return -1;
+  if (n->kind == SR_DOC_INT) return n->i >= 0 ? n->i : -1;
+  return n->kind == SR_DOC_STRING ? iso_ms(n->str) : -1;
+}
+
+static void read_windows(cfg *c, const sr_doc_node *v, const char *path, int cfn, size_t *off,
+                         size_t *count) {
+  char sub[800], tp[900];
+  *off = c->nwins;
+  *count = 0;
+  if (!v || v->kind == SR_DOC_NULL) return;
+  if (v->kind != SR_DOC_SEQ) {
+    problem(c, 1, path, "expected a list of {start, end}");
+    return;
+  }
+  if (v->count > 16) problem(c, 1, path, "at most 16 windows");
+  for (size_t i = 0; i < v->count; i++) {
+    const sr_doc_node *it = v->items[i];
+    int64_t t[2];
+    item_path(sub, sizeof sub, path, i);
+    if (it->kind != SR_DOC_MAP) {
+      problem(c, 1, sub, "expected a mapping {start, end}");
+      continue;
+    }
+    for (int k = 0; k < 2; k++) {
+      const char *member = k ? "End" : "Start";
+      t[k] = time_of(get(it, member));
+      member_path(tp, sizeof tp, sub, cfn, member);
+      if (t[k] < 0)
+        problem(c, 1, tp, "expected a UTC time such as 2026-01-05T09:00:00Z, or milliseconds since the epoch");
+    }
+    if (t[0] < 0 || t[1] < 0) continue;
+    if (t[0] >= t[1]) {
+      problem(c, 1, sub, "start must be before end");
+      continue;
+    }
+    siren_window *w;
+    PUSH(c, wins, nwins, wcap, w);
+    w->version = SIREN_WINDOW_VERSION;
+    w->start = t[0];
+    w->end = t[1];
+  }
+  *count = c->nwins - *off;
+}
+
+static void check_rplan(cfg *c, size_t idx) {
+  cfg_rplan *rp = &c->rplans[idx]; /* rplans no longer grows */
+  siren_response_plan *pl = &rp->plan;
+  const sr_doc_node *n = rp->n, *v;
+  const char *base = rp->path;
+  int cfn = rp->cfn;
+  char path[700], sub[800];
+  pl->version = SIREN_RESPONSE_PLAN_VERSION;
+  if (!n || n->kind != SR_DOC_MAP) {
+    problem(c, 1, base, "expected a mapping for a response plan");
+    return;
+  }
+
+  member_path(path, sizeof path, base, cfn, "Name");
+  v = get(n, "Name");
+  pl->name = str_of(v);
+  if (!v || v->kind == SR_DOC_NULL) {
+    problem(c, 1, path, "is required");
+  } else if (!pl->name || !valid_rplan_name(pl->name)) {
+    problem(c, 1, path, "\"%s\" must be 1-200 characters of [A-Za-z0-9_-]", pl->name ? pl->name : "");
+    pl->name = NULL;
+  } else {
+    siren_response_plan old;
+    for (size_t j = 0; j < idx; j++)
+      if (c->rplans[j].plan.name && strcmp(c->rplans[j].plan.name, pl->name) == 0) {
+        problem(c, 1, path, "response plan \"%s\" is defined twice (also at %s)", pl->name, c->rplans[j].path);
+        break;
+      }
+    memset(&old, 0, sizeof old);
+    old.version = SIREN_RESPONSE_PLAN_VERSION;
+    if (siren_response_plan_get(&old, c->e, pl->name) == SIREN_OK)
+      problem(c, 1, path, "response plan \"%s\" already exists", pl->name);
+  }
+  pl->display_name = text_member(c, n, base, cfn, "DisplayName", 200, 0);
+
+  const sr_doc_node *tpl = get(n, "IncidentTemplate");
+  member_path(path, sizeof path, base, cfn, "IncidentTemplate");
+  rp->off[RP_ITAGS] = c->ntags;
+  rp->off[RP_TARGETS] = c->nstrs;
+  if (!tpl || tpl->kind == SR_DOC_NULL) {
+    problem(c, 1, path, "is required");
+  } else if (tpl->kind != SR_DOC_MAP) {
+    problem(c, 1, path, "expected a mapping");
+  } else {
+    pl->title = text_member(c, tpl, path, cfn, "Title", 200, 1);
+    v = get(tpl, "Impact");
+    member_path(sub, sizeof sub, path, cfn, "Impact");
+    int64_t impact = int_of(v);
+    if (!v || v->kind == SR_DOC_NULL)
+      problem(c, 1, sub, "is required (1-5)");
+    else if (impact < 1 || impact > 5)
+      problem(c, 1, sub, "must be 1-5");
+    else
+      pl->impact = (int)impact;
+    pl->summary = text_member(c, tpl, path, cfn, "Summary", 4000, 0);
+    pl->dedupe_string = text_member(c, tpl, path, cfn, "DedupeString", 1000, 0);
+    read_tags(c, tpl, path, cfn, "IncidentTags", &rp->off[RP_ITAGS], &pl->incident_tag_count);
+    member_path(sub, sizeof sub, path, cfn, "NotificationTargets");
+    read_ids(c, get(tpl, "NotificationTargets"), sub, cfn, "SnsTopicArn", 10, &rp->off[RP_TARGETS],
+             &pl->notification_target_count);
+  }
+
+  v = get(n, "ChatChannel");
+  member_path(path, sizeof path, base, cfn, "ChatChannel");
+  rp->off[RP_CHATS] = c->nstrs;
+  if (v && v->kind == SR_DOC_MAP) {
+    const sr_doc_node *sns = get(v, "ChatbotSns");
+    if (sns && get(v, "Empty")) problem(c, 1, path, "a chat channel is either SNS topics or empty, not both");
+    member_path(sub, sizeof sub, path, cfn, "ChatbotSns");
+    read_ids(c, sns, sub, cfn, NULL, 5, &rp->off[RP_CHATS], &pl->chat_channel_count);
+  } else if (v && v->kind != SR_DOC_NULL) {
+    problem(c, 1, path, "expected a mapping");
+  }
+
+  member_path(path, sizeof path, base, cfn, "Engagements");
+  read_engagements(c, get(n, "Engagements"), path, &rp->off[RP_ENGS], &pl->engagement_count);
+
+  v = get(n, "Actions");
+  member_path(path, sizeof path, base, cfn, "Actions");
+  rp->off[RP_PARAMS] = c->nparams;
+  if (v && v->kind == SR_DOC_SEQ) {
+    if (v->count > 1) problem(c, 1, path, "at most 1 action");
+    if (v->count > 0) {
+      char ap[900];
+      item_path(sub, sizeof sub, path, 0);
+      member_path(ap, sizeof ap, sub, cfn, "SsmAutomation");
+      const sr_doc_node *ssm = get(v->items[0], "SsmAutomation");
+      if (!ssm || ssm->kind != SR_DOC_MAP) {
+        problem(c, 1, ap, ssm ? "expected a mapping" : "is required (the only kind of action)");
+      } else {
+        pl->runbook = text_member(c, ssm, ap, cfn, "DocumentName", 128, 1);
+        /* Read and checked, not kept: siren does not run the runbook itself. */
+        (void)text_member(c, ssm, ap, cfn, "DocumentVersion", 128, 0);
+        (void)text_member(c, ssm, ap, cfn, "RoleArn", 1000, 0);
+        const char *acct = text_member(c, ssm, ap, cfn, "TargetAccount", 64, 0);
+        if (acct && strcmp(acct, "RESPONSE_PLAN_OWNER_ACCOUNT") != 0 && strcmp(acct, "IMPACTED_ACCOUNT") != 0) {
+          char tp[1000];
+          member_path(tp, sizeof tp, ap, cfn, "TargetAccount");
+          problem(c, 1, tp, "must be RESPONSE_PLAN_OWNER_ACCOUNT or IMPACTED_ACCOUNT");
+        }
+        read_params(c, ssm, ap, cfn);
+      }
+    }
+  } else if (v && v->kind != SR_DOC_NULL) {
+    problem(c, 1, path, "expected a list");
+  }
+  pl->runbook_param_count = c->nparams - rp->off[RP_PARAMS];
+
+  read_tags(c, n, base, cfn, "Tags", &rp->off[RP_TAGS], &pl->tag_count);
+
+  v = get(n, "Integrations");
+  if (v && v->kind != SR_DOC_NULL && !(v->kind == SR_DOC_SEQ && v->count == 0)) {
+    member_path(path, sizeof path, base, cfn, "Integrations");
+    problem(c, 0, path, "PagerDuty integrations are not supported yet (ignored)");
+  }
+
+  /* siren extensions */
+  pl->ack_timeout_minutes = minutes_member(c, n, base, cfn, "AckTimeoutMinutes", 1440);
+  pl->auto_resolve_minutes = minutes_member(c, n, base, cfn, "AutoResolveMinutes", 43200);
+  member_path(path, sizeof path, base, cfn, "Maintenance");
+  read_windows(c, get(n, "Maintenance"), path, cfn, &rp->off[RP_WINS], &pl->maintenance_count);
+}
+
+static void check_rplans(cfg *c) {
+  for (size_t i = 0; i < c->nrplans && !c->nomem; i++) check_rplan(c, i);
+}
+
 /* ------------------------------------------------------------------- apply */
 
 static int apply_plan(cfg *c, const cfg_plan *p) {
@@ -552,6 +1127,40 @@ static int apply_plan(cfg *c, const cfg_plan *p) {
   return rc;
 }
 
+static const void *list_at(const void *base, size_t elem, size_t off, size_t count) {
+  return count ? (const char *)base + off * elem : NULL;
+}
+
+static int apply_rplans(cfg *c) {
+  siren_engine *e = c->e;
+  int rc = SIREN_OK;
+  /* Every list is complete (nothing moves any more): point the plans at them. */
+  for (size_t k = 0; k < c->nparams; k++)
+    c->params[k].values = list_at(c->strs, sizeof *c->strs, c->pvals[k], c->params[k].value_count);
+  for (size_t i = 0; i < c->nrplans && !rc; i++) {
+    cfg_rplan *rp = &c->rplans[i];
+    siren_response_plan *pl = &rp->plan;
+    pl->incident_tags = list_at(c->tags, sizeof *c->tags, rp->off[RP_ITAGS], pl->incident_tag_count);
+    pl->tags = list_at(c->tags, sizeof *c->tags, rp->off[RP_TAGS], pl->tag_count);
+    pl->notification_targets =
+        list_at(c->strs, sizeof *c->strs, rp->off[RP_TARGETS], pl->notification_target_count);
+    pl->chat_channels = list_at(c->strs, sizeof *c->strs, rp->off[RP_CHATS], pl->chat_channel_count);
+    pl->engagements = list_at(c->strs, sizeof *c->strs, rp->off[RP_ENGS], pl->engagement_count);
+    pl->runbook_params = list_at(c->params, sizeof *c->params, rp->off[RP_PARAMS], pl->runbook_param_count);
+    pl->maintenance = list_at(c->wins, sizeof *c->wins, rp->off[RP_WINS], pl->maintenance_count);
+    rc = siren_response_plan_create(e, pl);
+    if (rc == SIREN_ECALLBACK) {
+      /* A failed event callback leaves the plan created. */
+      siren_response_plan got;
+      memset(&got, 0, sizeof got);
+      got.version = SIREN_RESPONSE_PLAN_VERSION;
+      if (siren_response_plan_get(&got, e, pl->name) == SIREN_OK) rc = SIREN_OK;
+    }
+    if (!rc) c->rplans_created++;
+  }
+  return rc;
+}
+
 static int apply(cfg *c, siren_config_result *res, size_t *created) {
   siren_engine *e = c->e;
   int rc = SIREN_OK;
@@ -575,16 +1184,31 @@ static int apply(cfg *c, siren_config_result *res, size_t *created) {
     rc = apply_plan(c, &c->plans[i]);
     if (!rc) res->plans++;
   }
+  if (!rc) rc = apply_rplans(c);
+  res->response_plans = c->rplans_created;
   return rc;
 }
 
 static void rollback(cfg *c, size_t created) {
-  /* Undo in reverse: empty the new contacts' plans (so none is a target),
-   * then delete them. Best effort: the failure that got us here may repeat. */
+  /* Undo in reverse: delete the new response plans (they engage contacts),
+   * empty the new contacts' plans (so none is a target), then delete the
+   * contacts. Best effort: the failure that got us here may repeat. */
+  for (size_t i = c->rplans_created; i-- > 0;) (void)siren_response_plan_delete(c->e, c->rplans[i].plan.name);
   siren_plan empty;
   siren_plan_init(&empty, SIREN_PLAN_VERSION);
   for (size_t i = created; i-- > 0;) (void)siren_contact_set_plan(c->e, c->contacts[i].alias, &empty);
   for (size_t i = created; i-- > 0;) (void)siren_contact_delete(c->e, c->contacts[i].alias);
+}
+
+/* Writes as much of local as the caller's version of the struct has. */
+static void give_result(siren_config_result *result, const siren_config_result *local) {
+  if (!result) return;
+  unsigned int version = result->version;
+  if (version >= 2)
+    *result = *local;
+  else
+    memcpy(result, local, offsetof(siren_config_result, response_plans));
+  result->version = version;
 }
 
 SIREN_EXTERN const char *siren_config_problems(const siren_engine *e) {
@@ -616,7 +1240,7 @@ SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *e,
     snprintf(line, sizeof line, "%u:%u: %s", derr.line, derr.col, derr.msg);
     problem(&c, 1, "", "%s", line);
     local.errors = 1;
-    if (result) *result = local;
+    give_result(result, &local);
     return sr_err(e, SIREN_EINVAL, "%s", line);
   }
   const sr_doc_node *root = sr_doc_root(doc);
@@ -627,7 +1251,12 @@ SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *e,
     if ((n = get(root, "contacts"))) collect_list(&c, n, "contacts", one_contact);
     if ((n = get(root, "contactChannels"))) collect_list(&c, n, "contactChannels", one_channel);
     if ((n = get(root, "Resources"))) collect_cfn(&c, n);
-    static const char *later[] = {"responsePlans", "rotations", "runbooks"};
+    if ((n = get(root, "responsePlans"))) collect_list(&c, n, "responsePlans", one_rplan);
+    else if (get(root, "incidentTemplate") && !get(root, "Resources"))
+      problem(&c, 1, "", "this is one response plan on its own (get-response-plan's output, or a "
+                         "resource's Properties): put it in a \"responsePlans\" list, or in a "
+                         "template's Resources");
+    static const char *later[] = {"rotations", "runbooks"};
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
       if ((n = get(root, later[i])) && !(n->kind == SR_DOC_SEQ && n->count == 0))
         problem(&c, 0, later[i], "not supported yet (%zu definition%s skipped)",
@@ -637,6 +1266,7 @@ SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *e,
   if (!c.nomem) check_contacts(&c);
   if (!c.nomem) check_channels(&c);
   if (!c.nomem) check_plans(&c);
+  if (!c.nomem) check_rplans(&c);
   if (!c.nomem && !c.errors) check_cycles(&c);
   local.errors = c.errors;
   local.unsupported = c.unsupported;
@@ -654,14 +1284,20 @@ SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *e,
       rollback(&c, created);
       problem(&c, 1, "", "loading stopped part-way (%s: %s); what was created was removed", siren_strerror(rc), why);
       local.errors = c.errors;
-      local.contacts = local.channels = local.plans = 0;
+      local.contacts = local.channels = local.plans = local.response_plans = 0;
       sr_err(e, rc, "configuration not loaded: %s", why);
     }
   }
   sr_free(&e->mem, c.contacts);
   sr_free(&e->mem, c.channels);
   sr_free(&e->mem, c.plans);
+  sr_free(&e->mem, c.rplans);
+  sr_free(&e->mem, c.tags);
+  sr_free(&e->mem, (void *)c.strs);
+  sr_free(&e->mem, c.params);
+  sr_free(&e->mem, c.pvals);
+  sr_free(&e->mem, c.wins);
   sr_doc_free(doc);
-  if (result) *result = local;
+  give_result(result, &local);
   return rc;
 }

@@ -4,6 +4,7 @@
  * outputs (notifications and events), and the clock: next deadline, advance.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -32,14 +33,18 @@ SIREN_EXTERN const char *siren_strerror(int code) {
 
 /* ------------------------------------------------- versioned struct inits */
 
-#define DEFINE_INIT(fn, type, current)                       \
-  SIREN_EXTERN int fn(type *p, unsigned int version) {       \
-    if (!p) return SIREN_EINVAL;                             \
-    if (version == 0 || version > (current)) return SIREN_EVERSION; \
-    memset(p, 0, sizeof *p);                                 \
-    p->version = version;                                    \
-    return SIREN_OK;                                         \
+/* A caller that asks for an older version has a struct of that version's
+ * size: only that much is cleared (size_expr may use `version`). */
+#define DEFINE_INIT_SIZED(fn, type, current, size_expr)                  \
+  SIREN_EXTERN int fn(type *p, unsigned int version) {                   \
+    if (!p) return SIREN_EINVAL;                                         \
+    if (version == 0 || version > (current)) return SIREN_EVERSION;      \
+    memset(p, 0, (size_expr));                                           \
+    p->version = version;                                                \
+    return SIREN_OK;                                                     \
   }
+/* For structs that have only ever had version 1. */
+#define DEFINE_INIT(fn, type, current) DEFINE_INIT_SIZED(fn, type, current, sizeof *p)
 
 DEFINE_INIT(siren_host_init, siren_host, SIREN_HOST_VERSION)
 DEFINE_INIT(siren_options_init, siren_options, SIREN_OPTIONS_VERSION)
@@ -55,7 +60,8 @@ DEFINE_INIT(siren_page_info_init, siren_page_info, SIREN_PAGE_INFO_VERSION)
 DEFINE_INIT(siren_receipt_info_init, siren_receipt_info, SIREN_RECEIPT_INFO_VERSION)
 DEFINE_INIT(siren_preview_ack_init, siren_preview_ack, SIREN_PREVIEW_ACK_VERSION)
 DEFINE_INIT(siren_preview_page_init, siren_preview_page, SIREN_PREVIEW_PAGE_VERSION)
-DEFINE_INIT(siren_config_result_init, siren_config_result, SIREN_CONFIG_RESULT_VERSION)
+DEFINE_INIT_SIZED(siren_config_result_init, siren_config_result, SIREN_CONFIG_RESULT_VERSION,
+                  version == 1 ? offsetof(siren_config_result, response_plans) : sizeof *p)
 DEFINE_INIT(siren_tag_init, siren_tag, SIREN_TAG_VERSION)
 DEFINE_INIT(siren_runbook_param_init, siren_runbook_param, SIREN_RUNBOOK_PARAM_VERSION)
 DEFINE_INIT(siren_window_init, siren_window, SIREN_WINDOW_VERSION)

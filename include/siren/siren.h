@@ -1248,8 +1248,9 @@ SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int v
  *  be in the document or the engine. Problem paths use the shape's spelling
  *  ("responsePlans[0].incidentTemplate.impact: must be 1-5",
  *  "Resources.P.Properties.Engagements[0]: unknown contact \"x\""). A lone
- *  response plan at the top level (get-response-plan's output as it is) is a
- *  problem: put it in a responsePlans list.
+ *  response plan at the top level (get-response-plan's output, or a
+ *  resource's Properties, as they are) is a problem: put it in a
+ *  responsePlans list or a template.
  *  - rotations, runbooks, and other resource types are counted in
  *    result->unsupported and listed as "not supported yet".
  * A channel reference in a plan may also be the channel's Name.

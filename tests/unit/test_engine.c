@@ -805,6 +805,21 @@ static void catch_up_failure_does_not_let_a_command_overtake(void **state) {
   drop_engine(&th, e);
 }
 
+/* A caller built against version 1 of a struct that has grown since has a
+ * smaller struct: initialising it as version 1 must not write past it. */
+static void init_of_an_older_version_stays_in_bounds(void **state) {
+  (void)state;
+  size_t v1 = offsetof(siren_config_result, response_plans);
+  unsigned char buf[sizeof(siren_config_result) + 8];
+  memset(buf, 0xAB, sizeof buf);
+  assert_int_equal(siren_config_result_init((siren_config_result *)(void *)buf, 1), SIREN_OK);
+  for (size_t i = v1; i < sizeof buf; i++) assert_int_equal(buf[i], 0xAB);
+  assert_int_equal(((siren_config_result *)(void *)buf)->version, 1);
+  assert_int_equal(siren_config_result_init((siren_config_result *)(void *)buf, 2), SIREN_OK);
+  assert_int_equal(((siren_config_result *)(void *)buf)->response_plans, 0);
+  assert_int_equal(siren_config_result_init((siren_config_result *)(void *)buf, 3), SIREN_EVERSION);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(engine_new_rejects_bad_arguments, teardown),
@@ -824,6 +839,7 @@ int main(void) {
       cmocka_unit_test_teardown(clock_failure_fails_the_call_and_changes_nothing, teardown),
       cmocka_unit_test_teardown(advance_after_a_failed_event_callback_continues, teardown),
       cmocka_unit_test_teardown(catch_up_failure_does_not_let_a_command_overtake, teardown),
+      cmocka_unit_test(init_of_an_older_version_stays_in_bounds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
