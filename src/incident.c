@@ -665,6 +665,8 @@ static void commit_resolve(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
   post(e, r->time, ii, "resolved", "Incident %u resolved (%s): %s", ii + 1, reason, inc->title);
 }
 
+static const siren_response_plan *live_plan(const siren_engine *e, const sr_incident *inc);
+
 /* ------------------------------------------------------------ start */
 
 /* What starts an incident: StartIncident's record, or a missed heartbeat. */
@@ -862,9 +864,12 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
     ev.reason = s->source;
     sr_emit(e, &ev);
     commit_items(e, r, &c, ii, s);
-    if (p->auto_resolve_minutes)
-      sr_timer_push(e, r->time + (int64_t)p->auto_resolve_minutes * SR_MINUTE_MS, SR_TIMER_RESOLVE,
-                    ii, ++inc->resolve_gen);
+    /* Dedupe strings are engine-wide: the incident may be another plan's,
+     * and its own plan says when it resolves itself. */
+    const siren_response_plan *own = live_plan(e, &e->incidents[ii]);
+    if (own && own->auto_resolve_minutes)
+      sr_timer_push(e, r->time + (int64_t)own->auto_resolve_minutes * SR_MINUTE_MS,
+                    SR_TIMER_RESOLVE, ii, ++e->incidents[ii].resolve_gen);
     return ii;
   }
   uint32_t ii = (uint32_t)e->incident_count++;

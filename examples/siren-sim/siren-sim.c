@@ -12,38 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc/doc.h"
-#include "siren/siren.h"
+#include "sim.h"
 
 #define MAX_PAGES 100000
-
-typedef struct sim_page {
-  siren_id id;
-  char contact[256], channel[256], type[64], code[8];
-  int64_t t;
-} sim_page;
-
-typedef struct sim_code {
-  char contact[256], channel[256], code[8];
-} sim_code;
-
-typedef struct svg_mark {
-  int64_t t;
-  int kind; /* 0 page, 1 accepted, 2 stage, 3 skipped */
-  char contact[256], channel_type[64], label[64];
-} svg_mark;
-
-typedef struct sim {
-  int64_t now, start;
-  sim_page *pages;
-  size_t npages;
-  sim_code *codes;
-  size_t ncodes, ccap;
-  svg_mark *marks;
-  size_t nmarks, mcap;
-  FILE *out;
-  int quiet;
-} sim;
 
 static const char *prog = "siren-sim";
 
@@ -71,7 +42,7 @@ static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d) {
   *y = (int)(yy + (*m <= 2));
 }
 
-static void fmt_time(int64_t ms, char out[64]) {
+void sim_fmt_time(int64_t ms, char out[64]) {
   int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
   int64_t rem = ms - days * 86400000;
   int y;
@@ -83,7 +54,7 @@ static void fmt_time(int64_t ms, char out[64]) {
 }
 
 /* RFC 3339: YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm). -1 on error. */
-static int parse_rfc3339(const char *s, int64_t *out) {
+int sim_parse_rfc3339(const char *s, int64_t *out) {
   int y, mo, d, h, mi, sec, n = 0;
   if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
     return -1;
@@ -115,7 +86,7 @@ static int parse_rfc3339(const char *s, int64_t *out) {
 }
 
 /* ISO 8601 duration: PnDTnHnMn.nS (also PnW). -1 on error. */
-static int parse_duration(const char *s, int64_t *out) {
+int sim_parse_duration(const char *s, int64_t *out) {
   if (*s != 'P') return -1;
   const char *p = s + 1;
   int in_time = 0, any = 0;
@@ -147,6 +118,15 @@ static int parse_duration(const char *s, int64_t *out) {
   return 0;
 }
 
+int sim_parse_when(const sim *s, const char *text, int64_t *out) {
+  if (text[0] == 'P') {
+    if (sim_parse_duration(text, out) != 0) return -1;
+    *out += s->start;
+    return 0;
+  }
+  return sim_parse_rfc3339(text, out);
+}
+
 /* ------------------------------------------------------------ host side */
 
 static int cb_clock(int64_t *now, void *ud) {
@@ -154,7 +134,7 @@ static int cb_clock(int64_t *now, void *ud) {
   return 0;
 }
 
-static void add_mark(sim *s, int64_t t, int kind, const char *contact, const char *type, const char *label) {
+void sim_add_mark(sim *s, int64_t t, int kind, const char *contact, const char *type, const char *label) {
   if (s->nmarks == s->mcap) {
     size_t cap = s->mcap ? s->mcap * 2 : 64;
     svg_mark *m = realloc(s->marks, cap * sizeof *m);
@@ -197,7 +177,7 @@ static int cb_notify(const siren_notification *n, void *ud) {
   return 0;
 }
 
-static void json_str(FILE *f, const char *s) {
+void sim_json_str(FILE *f, const char *s) {
   fputc('"', f);
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
@@ -209,70 +189,82 @@ static void json_str(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-static void field_s(FILE *f, const char *k, const char *v) {
+void sim_field_s(FILE *f, const char *k, const char *v) {
   fprintf(f, ",\"%s\":", k);
-  json_str(f, v);
+  sim_json_str(f, v);
+}
+
+void sim_field_time(FILE *f, const char *k, int64_t ms) {
+  char t[64];
+  sim_fmt_time(ms, t);
+  fprintf(f, ",\"%s\":\"%s\"", k, t);
+}
+
+void sim_line(const sim *s, const char *event) {
+  char t[64];
+  sim_fmt_time(s->now, t);
+  fprintf(s->out, "{\"t\":\"%s\",\"event\":\"%s\"", t, event);
 }
 
 static int cb_event(const siren_event *ev, void *ud) {
   sim *s = ud;
   char t[64];
-  fmt_time(ev->time, t);
+  sim_fmt_time(ev->time, t);
   FILE *f = s->out;
   if (!s->quiet) {
     fprintf(f, "{\"t\":\"%s\",\"event\":\"%s\"", t, siren_event_type_name(ev->type));
     switch (ev->type) {
     case SIREN_EVENT_ENGAGEMENT_STARTED:
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
-      if (*ev->incident_id) field_s(f, "incident", ev->incident_id);
+      sim_field_s(f, "contact", ev->contact);
+      if (*ev->incident_id) sim_field_s(f, "incident", ev->incident_id);
       break;
     case SIREN_EVENT_STAGE_STARTED:
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
+      sim_field_s(f, "contact", ev->contact);
       fprintf(f, ",\"stage\":%d", (int)ev->stage);
       break;
     case SIREN_EVENT_CONTACT_ENGAGED:
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "by", ev->reason);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "by", ev->reason);
       fprintf(f, ",\"stage\":%d,\"essential\":%s", (int)ev->stage, ev->essential ? "true" : "false");
       break;
     case SIREN_EVENT_PAGE_SENT:
       fprintf(f, ",\"page\":%llu,\"engagement\":%llu", (unsigned long long)ev->page,
               (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
-      field_s(f, "type", ev->channel_type);
-      if (*ev->incident_id) field_s(f, "incident", ev->incident_id);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
+      sim_field_s(f, "type", ev->channel_type);
+      if (*ev->incident_id) sim_field_s(f, "incident", ev->incident_id);
       break;
     case SIREN_EVENT_PAGE_RETRY:
       fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
       fprintf(f, ",\"retry_of\":%llu", (unsigned long long)ev->related);
       break;
     case SIREN_EVENT_PAGE_ACCEPTED:
       fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
       fprintf(f, ",\"essential\":%s", ev->essential ? "true" : "false");
       break;
     case SIREN_EVENT_PAGE_RECEIPT:
       fprintf(f, ",\"page\":%llu", (unsigned long long)ev->page);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
-      field_s(f, "receipt", ev->reason);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
+      sim_field_s(f, "receipt", ev->reason);
       break;
     case SIREN_EVENT_CHANNEL_SKIPPED:
       if (ev->engagement) fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
-      field_s(f, "reason", ev->reason);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
+      sim_field_s(f, "reason", ev->reason);
       break;
     case SIREN_EVENT_ENGAGEMENT_STOPPED:
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "reason", ev->reason);
+      sim_field_s(f, "reason", ev->reason);
       break;
     case SIREN_EVENT_ENGAGEMENT_COMPLETED:
       fprintf(f, ",\"engagement\":%llu,\"acknowledged\":%s", (unsigned long long)ev->engagement,
@@ -280,13 +272,13 @@ static int cb_event(const siren_event *ev, void *ud) {
       break;
     case SIREN_EVENT_PLAN_REPEATED:
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
-      field_s(f, "contact", ev->contact);
+      sim_field_s(f, "contact", ev->contact);
       fprintf(f, ",\"repeat\":%d", (int)ev->stage);
       break;
     default:
-      field_s(f, "contact", ev->contact);
-      field_s(f, "channel", ev->channel);
-      if (*ev->reason) field_s(f, "reason", ev->reason);
+      sim_field_s(f, "contact", ev->contact);
+      sim_field_s(f, "channel", ev->channel);
+      if (*ev->reason) sim_field_s(f, "reason", ev->reason);
       break;
     }
     fputs("}\n", f);
@@ -295,17 +287,17 @@ static int cb_event(const siren_event *ev, void *ud) {
   switch (ev->type) {
   case SIREN_EVENT_PAGE_SENT:
     snprintf(label, sizeof label, "page %llu", (unsigned long long)ev->page);
-    add_mark(s, ev->time, 0, ev->contact, ev->channel_type, label);
+    sim_add_mark(s, ev->time, 0, ev->contact, ev->channel_type, label);
     break;
   case SIREN_EVENT_PAGE_ACCEPTED:
-    add_mark(s, ev->time, 1, ev->contact, ev->channel_type, ev->essential ? "accepted (essential)" : "accepted");
+    sim_add_mark(s, ev->time, 1, ev->contact, ev->channel_type, ev->essential ? "accepted (essential)" : "accepted");
     break;
   case SIREN_EVENT_STAGE_STARTED:
     snprintf(label, sizeof label, "%s stage %d", ev->contact, (int)ev->stage + 1);
-    add_mark(s, ev->time, 2, ev->contact, "", label);
+    sim_add_mark(s, ev->time, 2, ev->contact, "", label);
     break;
   case SIREN_EVENT_CHANNEL_SKIPPED:
-    add_mark(s, ev->time, 3, ev->contact, ev->channel_type, ev->reason);
+    sim_add_mark(s, ev->time, 3, ev->contact, ev->channel_type, ev->reason);
     break;
   default:
     break;
@@ -343,18 +335,12 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
-static const char *sget(const sr_doc_node *m, const char *k) {
+const char *sim_sget(const sr_doc_node *m, const char *k) {
   const sr_doc_node *n = sr_doc_get_ci(m, k);
   return n && sr_doc_is_scalar(n) && n->kind != SR_DOC_NULL ? n->str : NULL;
 }
 
-typedef struct ctx {
-  const char *file;
-  siren_engine *e;
-  sim *s;
-} ctx;
-
-static int fail_at(const ctx *c, const sr_doc_node *n, const char *fmt, const char *a) {
+int sim_fail_at(const ctx *c, const sr_doc_node *n, const char *fmt, const char *a) {
   fprintf(stderr, "%s:%u:%u: ", c->file, n ? n->line : 1, n ? n->col : 1);
   fprintf(stderr, fmt, a ? a : "");
   fputc('\n', stderr);
@@ -368,7 +354,7 @@ static const sim_page *find_page(const sim *s, const char *contact, const char *
   return NULL;
 }
 
-static int api_fail(const ctx *c, const sr_doc_node *n, const char *action) {
+int sim_api_fail(const ctx *c, const sr_doc_node *n, const char *action) {
   fprintf(stderr, "%s:%u:%u: %s: %s\n", c->file, n->line, n->col, action, siren_errmsg(c->e));
   return 1;
 }
@@ -379,47 +365,47 @@ static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
   int rc;
   if (strcmp(action, "StartEngagement") == 0) {
     siren_engagement_params p = SIREN_ENGAGEMENT_PARAMS_INIT;
-    p.contact = sget(a, "ContactId");
-    p.sender = sget(a, "Sender") ? sget(a, "Sender") : "siren-sim";
-    p.subject = sget(a, "Subject") ? sget(a, "Subject") : "(no subject)";
-    p.content = sget(a, "Content") ? sget(a, "Content") : "(no content)";
-    p.public_subject = sget(a, "PublicSubject");
-    p.public_content = sget(a, "PublicContent");
-    p.incident_id = sget(a, "IncidentId");
-    p.idempotency_token = sget(a, "IdempotencyToken");
+    p.contact = sim_sget(a, "ContactId");
+    p.sender = sim_sget(a, "Sender") ? sim_sget(a, "Sender") : "siren-sim";
+    p.subject = sim_sget(a, "Subject") ? sim_sget(a, "Subject") : "(no subject)";
+    p.content = sim_sget(a, "Content") ? sim_sget(a, "Content") : "(no content)";
+    p.public_subject = sim_sget(a, "PublicSubject");
+    p.public_content = sim_sget(a, "PublicContent");
+    p.incident_id = sim_sget(a, "IncidentId");
+    p.idempotency_token = sim_sget(a, "IdempotencyToken");
     if (p.contact && strncmp(p.contact, "arn:", 4) == 0 && strstr(p.contact, ":contact/"))
       p.contact = strstr(p.contact, ":contact/") + 9;
     siren_id id;
     rc = siren_engagement_start(&id, e, &p);
-    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+    return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
   if (strcmp(action, "AcceptPage") == 0 || strcmp(action, "PageReceipt") == 0) {
-    const char *contact = sget(a, "ContactId");
-    if (!contact) return fail_at(c, a, "%sContactId is required", "");
-    const sim_page *pg = find_page(c->s, contact, sget(a, "ChannelName"));
+    const char *contact = sim_sget(a, "ContactId");
+    if (!contact) return sim_fail_at(c, a, "%sContactId is required", "");
+    const sim_page *pg = find_page(c->s, contact, sim_sget(a, "ChannelName"));
     if (!pg) {
       fprintf(stderr, "%s:%u:%u: %s: no page was sent to %s\n", c->file, a->line, a->col, action, contact);
       return 1;
     }
     if (strcmp(action, "AcceptPage") == 0) {
-      const char *type = sget(a, "AcceptType");
-      const char *val = sget(a, "AcceptCodeValidation");
-      const char *code = sget(a, "AcceptCode");
+      const char *type = sim_sget(a, "AcceptType");
+      const char *val = sim_sget(a, "AcceptCodeValidation");
+      const char *code = sim_sget(a, "AcceptCode");
       rc = siren_page_accept(e, pg->id,
                              type && strcmp(type, "DELIVERED") == 0 ? SIREN_ACCEPT_DELIVERED : SIREN_ACCEPT_READ,
                              code ? code : pg->code,
                              val && strcmp(val, "IGNORE") == 0 ? SIREN_ACCEPT_IGNORE : SIREN_ACCEPT_ENFORCE,
-                             sget(a, "Note"));
+                             sim_sget(a, "Note"));
     } else {
-      const char *t = sget(a, "ReceiptType");
+      const char *t = sim_sget(a, "ReceiptType");
       static const char *names[] = {"SENT", "DELIVERED", "READ", "ERROR", "STOP"};
       int type = 0;
       for (int i = 0; i < 5; i++)
         if (t && strcmp(t, names[i]) == 0) type = i + 1;
-      if (!type) return fail_at(c, a, "ReceiptType must be SENT, DELIVERED, READ, ERROR or STOP%s", "");
-      rc = siren_page_receipt(e, pg->id, (siren_receipt_type)type, sget(a, "ReceiptInfo"));
+      if (!type) return sim_fail_at(c, a, "ReceiptType must be SENT, DELIVERED, READ, ERROR or STOP%s", "");
+      rc = siren_page_receipt(e, pg->id, (siren_receipt_type)type, sim_sget(a, "ReceiptInfo"));
     }
-    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+    return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
   if (strcmp(action, "StopEngagement") == 0) {
     const sr_doc_node *id = sr_doc_get_ci(a, "EngagementId");
@@ -429,24 +415,24 @@ static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
       siren_engagements(NULL, 0, &total, e);
       eid = total; /* the most recent */
     }
-    rc = siren_engagement_stop(e, eid, sget(a, "Reason"));
-    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+    rc = siren_engagement_stop(e, eid, sim_sget(a, "Reason"));
+    return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
   if (strcmp(action, "ActivateContactChannel") == 0 || strcmp(action, "DeactivateContactChannel") == 0) {
-    const char *contact = sget(a, "ContactId"), *channel = sget(a, "ChannelName");
-    if (!contact || !channel) return fail_at(c, a, "%sContactId and ChannelName are required", "");
+    const char *contact = sim_sget(a, "ContactId"), *channel = sim_sget(a, "ChannelName");
+    if (!contact || !channel) return sim_fail_at(c, a, "%sContactId and ChannelName are required", "");
     if (action[0] == 'D') {
       rc = siren_channel_deactivate(e, contact, channel);
     } else {
-      const char *code = sget(a, "ActivationCode");
+      const char *code = sim_sget(a, "ActivationCode");
       for (size_t i = c->s->ncodes; !code && i-- > 0;)
         if (strcmp(c->s->codes[i].contact, contact) == 0 && strcmp(c->s->codes[i].channel, channel) == 0)
           code = c->s->codes[i].code;
       rc = siren_channel_activate(e, contact, channel, code ? code : "");
     }
-    return rc && rc != SIREN_ECALLBACK ? api_fail(c, a, action) : 0;
+    return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
-  return fail_at(c, a, "unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
+  return sim_fail_at(c, a, "unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
                        "ActivateContactChannel, DeactivateContactChannel)", action);
 }
 
@@ -683,12 +669,12 @@ int main(int argc, char **argv) {
   }
   c.e = e;
   if (root->kind != SR_DOC_MAP) {
-    exit_code = fail_at(&c, root, "%sthe scenario must be a mapping", "");
+    exit_code = sim_fail_at(&c, root, "%sthe scenario must be a mapping", "");
     goto done;
   }
-  const char *start = sget(root, "start");
-  if (start && parse_rfc3339(start, &s.start) != 0) {
-    exit_code = fail_at(&c, sr_doc_get_ci(root, "start"), "start: \"%s\" is not an RFC 3339 instant", start);
+  const char *start = sim_sget(root, "start");
+  if (start && sim_parse_rfc3339(start, &s.start) != 0) {
+    exit_code = sim_fail_at(&c, sr_doc_get_ci(root, "start"), "start: \"%s\" is not an RFC 3339 instant", start);
     goto done;
   }
   if (!start) s.start = INT64_C(1767603600000); /* 2026-01-05T09:00:00Z */
@@ -700,7 +686,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; inc && inc->kind == SR_DOC_SEQ && i < inc->count; i++) {
     const char *rel = inc->items[i]->str;
     if (!rel) {
-      exit_code = fail_at(&c, inc->items[i], "%sinclude: expected a path", "");
+      exit_code = sim_fail_at(&c, inc->items[i], "%sinclude: expected a path", "");
       goto done;
     }
     char path[4096];
@@ -712,7 +698,7 @@ int main(int argc, char **argv) {
     size_t ilen;
     char *itext = read_file(path, &ilen);
     if (!itext) {
-      exit_code = fail_at(&c, inc->items[i], "include: cannot read \"%s\"", path);
+      exit_code = sim_fail_at(&c, inc->items[i], "include: cannot read \"%s\"", path);
       goto done;
     }
     exit_code = load_config(&c, path, itext, ilen);
@@ -729,40 +715,40 @@ int main(int argc, char **argv) {
 
   const sr_doc_node *events = sr_doc_get_ci(root, "events");
   int64_t until = 0;
-  const char *u = sget(root, "until");
-  if (u && parse_duration(u, &until) != 0) {
-    exit_code = fail_at(&c, sr_doc_get_ci(root, "until"), "until: \"%s\" is not an ISO 8601 duration", u);
+  const char *u = sim_sget(root, "until");
+  if (u && sim_parse_duration(u, &until) != 0) {
+    exit_code = sim_fail_at(&c, sr_doc_get_ci(root, "until"), "until: \"%s\" is not an ISO 8601 duration", u);
     goto done;
   }
   if (events && events->kind != SR_DOC_SEQ) {
-    exit_code = fail_at(&c, events, "%sevents: expected a list", "");
+    exit_code = sim_fail_at(&c, events, "%sevents: expected a list", "");
     goto done;
   }
   int64_t last = s.start;
   for (size_t i = 0; events && i < events->count; i++) {
     const sr_doc_node *ev = events->items[i];
     if (ev->kind != SR_DOC_MAP) {
-      exit_code = fail_at(&c, ev, "%sevent: expected a mapping", "");
+      exit_code = sim_fail_at(&c, ev, "%sevent: expected a mapping", "");
       goto done;
     }
-    const char *at = sget(ev, "at");
+    const char *at = sim_sget(ev, "at");
     int64_t t;
     if (!at) {
-      exit_code = fail_at(&c, ev, "%sevent: \"at\" is required", "");
+      exit_code = sim_fail_at(&c, ev, "%sevent: \"at\" is required", "");
       goto done;
     }
     if (at[0] == 'P') {
-      if (parse_duration(at, &t) != 0) {
-        exit_code = fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is not an ISO 8601 duration", at);
+      if (sim_parse_duration(at, &t) != 0) {
+        exit_code = sim_fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is not an ISO 8601 duration", at);
         goto done;
       }
       t += s.start;
-    } else if (parse_rfc3339(at, &t) != 0) {
-      exit_code = fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is neither a duration nor an RFC 3339 instant", at);
+    } else if (sim_parse_rfc3339(at, &t) != 0) {
+      exit_code = sim_fail_at(&c, sr_doc_get_ci(ev, "at"), "at: \"%s\" is neither a duration nor an RFC 3339 instant", at);
       goto done;
     }
     if (t < last) {
-      exit_code = fail_at(&c, ev, "event at \"%s\" is earlier than the one before it", at);
+      exit_code = sim_fail_at(&c, ev, "event at \"%s\" is earlier than the one before it", at);
       goto done;
     }
     last = t;
@@ -771,14 +757,14 @@ int main(int argc, char **argv) {
     for (size_t k = 0; k < ev->count; k++)
       if (strcmp(ev->pairs[k].key->str, "at") != 0) {
         if (action) {
-          exit_code = fail_at(&c, ev, "%sevent: exactly one action per event", "");
+          exit_code = sim_fail_at(&c, ev, "%sevent: exactly one action per event", "");
           goto done;
         }
         name = ev->pairs[k].key->str;
         action = ev->pairs[k].value;
       }
     if (!action) {
-      exit_code = fail_at(&c, ev, "%sevent: no action", "");
+      exit_code = sim_fail_at(&c, ev, "%sevent: no action", "");
       goto done;
     }
     run_to(e, &s, t);

@@ -949,7 +949,7 @@ typedef struct siren_incident_info {
   const char *const *chat_channels;
   size_t notification_target_count;
   const char *const *notification_targets;
-  size_t incident_tag_count;
+  size_t incident_tag_count;   /* the response plan's incident tags as they are now */
   const siren_tag *incident_tags;
   uint32_t engagement_count;
   uint32_t related_item_count;
