@@ -46,7 +46,12 @@ SIREN_EXTERN const char *siren_strerror(int code) {
 /* For structs that have only ever had version 1. */
 #define DEFINE_INIT(fn, type, current) DEFINE_INIT_SIZED(fn, type, current, sizeof *p)
 
-DEFINE_INIT(siren_host_init, siren_host, SIREN_HOST_VERSION)
+/* The size of each version of the host table. */
+static size_t host_size(unsigned int version) {
+  return version == 1 ? offsetof(siren_host, storage_next) : sizeof(siren_host);
+}
+
+DEFINE_INIT_SIZED(siren_host_init, siren_host, SIREN_HOST_VERSION, host_size(version))
 DEFINE_INIT(siren_options_init, siren_options, SIREN_OPTIONS_VERSION)
 DEFINE_INIT(siren_contact_info_init, siren_contact_info, SIREN_CONTACT_INFO_VERSION)
 DEFINE_INIT(siren_channel_info_init, siren_channel_info, SIREN_CHANNEL_INFO_VERSION)
@@ -77,6 +82,8 @@ DEFINE_INIT(siren_heartbeat_init, siren_heartbeat, SIREN_HEARTBEAT_VERSION)
 DEFINE_INIT(siren_question_init, siren_question, SIREN_QUESTION_VERSION)
 DEFINE_INIT(siren_action_item_init, siren_action_item, SIREN_ACTION_ITEM_VERSION)
 DEFINE_INIT(siren_analysis_info_init, siren_analysis_info, SIREN_ANALYSIS_INFO_VERSION)
+DEFINE_INIT(siren_open_report_init, siren_open_report, SIREN_OPEN_REPORT_VERSION)
+DEFINE_INIT(siren_storage_init, siren_storage, SIREN_STORAGE_VERSION)
 
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   switch (type) {
@@ -134,7 +141,7 @@ int sr_err(siren_engine *e, int code, const char *fmt, ...) {
 }
 
 void sr_log(siren_engine *e, int level, const char *fmt, ...) {
-  if (e->quiet || !e->host.log) return;
+  if (e->quiet || e->replaying || !e->host.log) return;
   char buf[512];
   va_list ap;
   va_start(ap, fmt);
@@ -159,6 +166,7 @@ SIREN_EXTERN int siren_engine_new(siren_engine **out, const siren_host *host,
   if (!host) return SIREN_EINVAL;
   if (host->version == 0 || host->version > SIREN_HOST_VERSION) return SIREN_EVERSION;
   if (!host->clock || !host->notify) return SIREN_EINVAL;
+  if (host->version >= 2 && !host->seal != !host->unseal) return SIREN_EINVAL;
   int allocs = !!host->mem_alloc + !!host->mem_realloc + !!host->mem_free;
   if (allocs != 0 && allocs != 3) return SIREN_EINVAL;
   if (options && (options->version == 0 || options->version > SIREN_OPTIONS_VERSION))
@@ -174,7 +182,8 @@ SIREN_EXTERN int siren_engine_new(siren_engine **out, const siren_host *host,
   siren_engine *e = sr_calloc(&mem, 1, sizeof *e);
   if (!e) return SIREN_ENOMEM;
   e->mem = mem;
-  e->host = *host;
+  /* A table of an older version is shorter: copy what it has. */
+  memcpy(&e->host, host, host_size(host->version));
   e->ud = user_data;
   siren_options_init(&e->opts, SIREN_OPTIONS_VERSION);
   if (options) {
@@ -218,6 +227,7 @@ SIREN_EXTERN void siren_engine_free(siren_engine *e) {
   sr_free(&e->mem, e->prep);
   sr_incidents_free(e);
   sr_free(&e->mem, e->recbuf);
+  sr_free(&e->mem, e->sealbuf);
   sr_free(&e->mem, e->problems);
   sr_mem mem = e->mem;
   sr_free(&mem, e);
@@ -366,6 +376,38 @@ static void commit(siren_engine *e, sr_rec *r) {
     sr_incident_commit(e, r);
 }
 
+/* Encodes, seals and appends a record; on success the engine's sequence
+ * number moves to it. Nothing else changes either way. */
+int sr_store(siren_engine *e, sr_rec *r) {
+  if (e->quiet || !e->host.storage_append) {
+    e->seq = r->seq;
+    return SIREN_OK;
+  }
+  size_t len;
+  int rc = sr_rec_encode(e, r, &len);
+  if (rc) return sr_err(e, rc, rc == SIREN_ENOMEM ? "out of memory" : "record too large");
+  const void *bytes = e->recbuf;
+  if (e->host.seal) {
+    size_t cap = len + SIREN_SEAL_OVERHEAD, out = 0;
+    if (sr_grow(&e->mem, (void **)&e->sealbuf, &e->sealbuf_cap, cap, 1))
+      return sr_err(e, SIREN_ENOMEM, "out of memory");
+    e->busy++;
+    int src = e->host.seal(e->recbuf, len, e->sealbuf, cap, &out, e->ud);
+    e->busy--;
+    if (src || out > cap)
+      return sr_err(e, SIREN_ECALLBACK, "seal callback failed (%d); nothing was changed", src);
+    bytes = e->sealbuf;
+    len = out;
+  }
+  e->busy++;
+  int src = e->host.storage_append(bytes, len, e->ud);
+  e->busy--;
+  if (src) return sr_err(e, SIREN_ECALLBACK, "storage append failed (%d); nothing was changed", src);
+  e->seq = r->seq;
+  e->since_snapshot++;
+  return SIREN_OK;
+}
+
 int sr_exec(siren_engine *e, sr_rec *r) {
   r->seq = e->seq + 1;
   int rc = fill_nonce(e, r);
@@ -376,25 +418,27 @@ int sr_exec(siren_engine *e, sr_rec *r) {
     prep_discard(e);
     return rc == SIREN_ENOMEM ? sr_err(e, rc, "out of memory") : rc;
   }
-  if (!e->quiet && e->host.storage_append) {
-    size_t len;
-    rc = sr_rec_encode(e, r, &len);
-    if (rc) {
-      prep_discard(e);
-      return sr_err(e, rc, rc == SIREN_ENOMEM ? "out of memory" : "record too large");
-    }
-    e->busy++;
-    int src = e->host.storage_append(e->recbuf, len, e->ud);
-    e->busy--;
-    if (src) {
-      prep_discard(e);
-      return sr_err(e, SIREN_ECALLBACK, "storage append failed (%d); nothing was changed", src);
-    }
+  if ((rc = sr_store(e, r))) {
+    prep_discard(e);
+    return rc;
+  }
+  r->codes_used = 0;
+  commit(e, r);
+  prep_discard(e); /* commit took what it needed; anything left is unused */
+  return SIREN_OK;
+}
+
+int sr_apply(siren_engine *e, sr_rec *r) {
+  e->prep_count = 0;
+  int rc = prepare(e, r);
+  if (rc) {
+    prep_discard(e);
+    return rc;
   }
   e->seq = r->seq;
   r->codes_used = 0;
   commit(e, r);
-  prep_discard(e); /* commit took what it needed; anything left is unused */
+  prep_discard(e);
   return SIREN_OK;
 }
 
@@ -411,7 +455,7 @@ void sr_event_init(siren_event *ev, siren_event_type type, int64_t t) {
 }
 
 void sr_emit(siren_engine *e, const siren_event *ev) {
-  if (e->quiet || !e->host.event) return;
+  if (e->quiet || e->replaying || !e->host.event) return;
   e->busy++;
   int rc = e->host.event(ev, e->ud);
   e->busy--;
@@ -422,7 +466,7 @@ void sr_emit(siren_engine *e, const siren_event *ev) {
 }
 
 void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page) {
-  if (e->quiet) return;
+  if (e->quiet || e->replaying) return;
   e->busy++;
   int rc = e->host.notify(n, e->ud);
   e->busy--;

@@ -141,16 +141,25 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   ev.incident_id = en->incident;
   sr_emit(e, &ev);
 
+  sr_page_announce(e, pi, r->time);
+  sr_incident_on_page(e, r, pi);
+}
+
+void sr_page_announce(siren_engine *e, uint32_t pi, int64_t t) {
+  const sr_runtime *rt = &e->rt;
+  const sr_page *pg = &rt->pages[pi];
+  const sr_engagement *en = &rt->engagements[pg->engagement];
+  const sr_channel *ch = &e->channels[pg->channel];
   int sms = ch->kind == SR_CH_SMS;
   siren_notification n;
   memset(&n, 0, sizeof n);
   n.version = SIREN_NOTIFICATION_VERSION;
   n.kind = SIREN_NOTIFY_PAGE;
-  n.time = r->time;
+  n.time = t;
   n.page = (uint64_t)pi + 1;
-  n.engagement = (uint64_t)ru->engagement + 1;
+  n.engagement = (uint64_t)pg->engagement + 1;
   n.retry_of = pg->retry_of;
-  n.contact = c->alias;
+  n.contact = e->contacts[pg->contact].alias;
   n.channel = ch->name;
   n.channel_type = ch->type;
   n.address = ch->address;
@@ -159,11 +168,10 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   n.content = sms && en->public_content[0] ? en->public_content : en->content;
   n.incident_id = en->incident;
   n.code = pg->code;
-  n.stage = stage;
+  n.stage = pg->stage;
   n.incident = en->incident_ix;
   n.text = n.message = "";
   sr_notify(e, &n, pi);
-  sr_incident_on_page(e, r, pi);
 }
 
 void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page) {

@@ -480,7 +480,7 @@ static void post(siren_engine *e, int64_t t, uint32_t ii, const char *message, c
 static void post(siren_engine *e, int64_t t, uint32_t ii, const char *message, const char *fmt,
                  ...) {
   const sr_incident *inc = &e->incidents[ii];
-  if (e->quiet || (!inc->chat_count && !inc->target_count)) return;
+  if (e->quiet || e->replaying || (!inc->chat_count && !inc->target_count)) return;
   char text[512];
   va_list ap;
   va_start(ap, fmt);

@@ -305,7 +305,8 @@ enum {
   SR_REC_ANALYSIS_ANSWER = 27,
   SR_REC_ACTION_ADD = 28,
   SR_REC_ACTION_STATUS = 29,
-  SR_REC_TYPE_MAX = 29
+  SR_REC_SNAPSHOT = 30, /* = SIREN_RECORD_SNAPSHOT */
+  SR_REC_TYPE_MAX = 30
 };
 
 typedef struct sr_str {
@@ -343,6 +344,8 @@ struct siren_engine {
   uint64_t det_rng; /* state of the deterministic fallback "random" */
   int busy;         /* inside a callback */
   int quiet;        /* preview: no storage, no callbacks */
+  int replaying;    /* siren_engine_open(): no storage, no callbacks */
+  uint64_t since_snapshot; /* records stored since the last snapshot */
   int cb_failed;    /* a notify/event callback failed during this call */
 
   sr_contact *contacts;
@@ -387,6 +390,8 @@ struct siren_engine {
 
   uint8_t *recbuf;
   size_t recbuf_cap;
+  uint8_t *sealbuf; /* sealed record out, or unsealed record in */
+  size_t sealbuf_cap;
   char *problems; /* siren_config_problems() */
   size_t problems_len, problems_cap;
   char errmsg[512];
@@ -405,6 +410,10 @@ void sr_log(siren_engine *e, int level, const char *fmt, ...)
     ;
 int sr_begin(siren_engine *e); /* re-entry check, clear errmsg, fire what is due */
 int sr_exec(siren_engine *e, sr_rec *r);
+/* Stores a record (encode, seal, append) without applying it. */
+int sr_store(siren_engine *e, sr_rec *r);
+/* Applies a record read back from storage (prepare, commit): replay. */
+int sr_apply(siren_engine *e, sr_rec *r);
 void sr_emit(siren_engine *e, const siren_event *ev);
 void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page);
 void sr_event_init(siren_event *ev, siren_event_type type, int64_t t);
@@ -522,6 +531,14 @@ void sr_buf_fmt(sr_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* snapshot.c: the whole state as one record, and back. */
+int sr_snapshot_build(siren_engine *e, sr_rec *r);
+int sr_snapshot_restore(siren_engine *e, const sr_rec *r);
+
+/* escalation.c */
+/* Announces page p (notify) as it was sent; used again after a restart. */
+void sr_page_announce(siren_engine *e, uint32_t page, int64_t t);
 
 /* analysis.c */
 int sr_analysis_prepare(siren_engine *e, sr_rec *r);

@@ -248,9 +248,32 @@ typedef struct siren_host {
   void *(*mem_alloc)(size_t size, void *user_data);
   void *(*mem_realloc)(void *ptr, size_t size, void *user_data);
   void (*mem_free)(void *ptr, void *user_data);
+
+  /* Version 2. */
+
+  /* Optional: reads the stored records back, oldest first, for
+   * siren_engine_open(). Each call sets *record and *len to the next record
+   * (the bytes must stay valid until the next call) or *record to NULL after
+   * the last one. */
+  int (*storage_next)(const void **record, size_t *len, void *user_data);
+
+  /* Optional, both or neither: seal turns a record's bytes into what is
+   * stored (encrypt and authenticate them with the host's own keys, as AWS
+   * does with KMS); unseal turns stored bytes back into the record when they
+   * are read. Each writes at most cap bytes to out (cap is the input's length
+   * plus SIREN_SEAL_OVERHEAD) and the length written to *out_len. A record
+   * whose unseal fails is treated as corrupt: replay stops there, it is
+   * never skipped. With sealing, what storage_append receives is opaque
+   * (siren_record_check() cannot read it): store it as one blob. */
+  int (*seal)(const void *in, size_t len, void *out, size_t cap, size_t *out_len,
+              void *user_data);
+  int (*unseal)(const void *in, size_t len, void *out, size_t cap, size_t *out_len,
+                void *user_data);
 } siren_host;
-#define SIREN_HOST_VERSION 1
-#define SIREN_HOST_INIT {SIREN_HOST_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define SIREN_HOST_VERSION 2
+#define SIREN_HOST_INIT {SIREN_HOST_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+/* The most a seal callback may add to a record's length. */
+#define SIREN_SEAL_OVERHEAD 1024
 /* Zeroes *host and sets its version. Returns SIREN_EVERSION for a version this
  * library does not know (0 or newer than SIREN_HOST_VERSION). */
 SIREN_EXTERN int siren_host_init(siren_host *host, unsigned int version);
@@ -307,9 +330,142 @@ SIREN_EXTERN int64_t siren_engine_next_deadline(siren_engine *engine);
  */
 SIREN_EXTERN int siren_engine_advance(siren_engine *engine, uint32_t *fired);
 
-/* The number of records appended since creation (a host with storage counts
- * what it was given). */
+/* The number of records in the engine's stream: appended since creation, or
+ * read back by siren_engine_open() and appended since (the next record's
+ * sequence number is this + 1). */
 SIREN_EXTERN uint64_t siren_engine_record_count(const siren_engine *engine);
+
+/* ------------------------------------------------------------- durability */
+
+/*
+ * Delivery semantics. A page, a chat message or an activation code is
+ * announced (notify) only after the record that decided it was stored, and a
+ * command returns only after its records were stored; nothing is announced
+ * that has no record. After a crash, siren_engine_open() rebuilds the engine
+ * from the records and announces again, with the same page id, every page of
+ * an active engagement that has no receipt and was not accepted: pages are
+ * delivered at least once (hosts drop duplicates by page id; report SENT
+ * receipts to keep the repeats to what was really lost). Chat and
+ * notification-target messages are not repeated: at most once.
+ */
+
+typedef struct siren_open_report {
+  unsigned int version;     /* SIREN_OPEN_REPORT_VERSION */
+  uint64_t records;         /* records read and applied */
+  uint64_t bytes;           /* stored bytes of those records: the valid prefix */
+  uint64_t last_sequence;   /* sequence number of the last one applied */
+  int64_t last_time;        /* its logical time */
+  int stopped;              /* 1 when replay stopped at a damaged record */
+  int stop_code;            /* then SIREN_ECORRUPT or SIREN_EVERSION */
+  uint64_t stop_index;      /* and its 0-based index in the stream */
+  const char *stop_reason;  /* and why, in words ("" when not stopped); valid
+                               until the next call on the engine */
+  uint64_t since_snapshot;  /* records after the last snapshot (all when none) */
+  uint32_t reannounced;     /* pages announced again */
+} siren_open_report;
+#define SIREN_OPEN_REPORT_VERSION 1
+#define SIREN_OPEN_REPORT_INIT {SIREN_OPEN_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_open_report_init(siren_open_report *r, unsigned int version);
+
+/*
+ * Creates an engine from the records host->storage_next gives (host version
+ * 2 or later; storage_next is required). Each record is checked (length,
+ * version, checksum, sequence number one more than the last) and applied by
+ * the same code that applied it live; no callback but storage_next, unseal,
+ * the allocator and, at the end, clock and notify is called. Timers are
+ * re-armed as the records left them: what fell due while the engine was down
+ * fires, in order, on the first siren_engine_advance() (next_deadline() says
+ * so). Then the pages described above are announced again.
+ *
+ * Replay stops at the first record that is torn, damaged, of an unknown
+ * version, out of sequence or does not apply; the engine opens with what came
+ * before it and report (may be NULL) says where and why. The host must then
+ * cut its storage to report->bytes before appending again. A snapshot record
+ * first in the stream restores the whole state; a snapshot later in the
+ * stream is skipped (the state it holds was rebuilt already).
+ *
+ * Errors: SIREN_EINVAL (arguments, no storage_next), SIREN_EVERSION,
+ * SIREN_ENOMEM, SIREN_ECALLBACK (storage_next, clock or unseal... failed as a
+ * call, not as a damaged record). On error *out is NULL. A failed re-announce
+ * (notify) leaves the engine open and returns SIREN_ECALLBACK with *out set:
+ * the page gets its automatic ERROR receipt as in siren_engine_advance().
+ */
+SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
+                                   const siren_options *options, void *user_data,
+                                   siren_open_report *report);
+
+/*
+ * Appends a snapshot record: the engine's whole state in one record, so that
+ * replay can start there and the host can drop every record before it. The
+ * host decides when (siren_engine_records_since_snapshot() helps). Errors:
+ * SIREN_ENOMEM, SIREN_ECALLBACK (storage failed: nothing changed).
+ */
+SIREN_EXTERN int siren_engine_snapshot(siren_engine *engine);
+
+/* Records appended since the last snapshot (all of them when there is none). */
+SIREN_EXTERN uint64_t siren_engine_records_since_snapshot(const siren_engine *engine);
+
+/* ------------------------------------------------------ replication set */
+
+/*
+ * A fan-out storage adapter (the replication set of AWS Incident Manager, in
+ * library form): N storage backends, each a pair of callbacks with its own
+ * user_data. The host's storage_append calls siren_fanout_append(), its
+ * storage_next calls siren_fanout_next().
+ */
+typedef struct siren_storage {
+  unsigned int version; /* SIREN_STORAGE_VERSION */
+  /* Required: store one record (or sealed blob). */
+  int (*append)(const void *record, size_t len, void *user_data);
+  /* Required: read the records back from the first, as host->storage_next. */
+  int (*next)(const void **record, size_t *len, void *user_data);
+  /* Required: the next call of next starts again from the first record. */
+  int (*rewind)(void *user_data);
+  void *user_data;
+} siren_storage;
+#define SIREN_STORAGE_VERSION 1
+#define SIREN_STORAGE_INIT {SIREN_STORAGE_VERSION, 0, 0, 0, 0}
+SIREN_EXTERN int siren_storage_init(siren_storage *s, unsigned int version);
+
+typedef struct siren_fanout siren_fanout;
+
+/*
+ * Creates a fan-out over count backends (1–16, copied) where an append
+ * succeeds when at least quorum (1–count) of them stored it. host may be NULL
+ * (libc allocator) or give the allocator to use. Errors: SIREN_EINVAL,
+ * SIREN_EVERSION, SIREN_ENOMEM.
+ */
+SIREN_EXTERN int siren_fanout_new(siren_fanout **out, const siren_storage *backends,
+                                  size_t count, size_t quorum, const siren_host *host);
+SIREN_EXTERN void siren_fanout_free(siren_fanout *fanout);
+
+/* Appends to every backend that is in step. A backend whose append fails
+ * falls behind: it gets no further appends until caught up. Returns SIREN_OK
+ * when at least quorum stored the record, else SIREN_ECALLBACK. */
+SIREN_EXTERN int siren_fanout_append(siren_fanout *fanout, const void *record, size_t len);
+
+/* Reads from the first backend that is in step (rewinding it on the first
+ * call after siren_fanout_new() or siren_fanout_catch_up()), as
+ * host->storage_next does. SIREN_ECALLBACK when no backend is in step or
+ * the backend's read fails. */
+SIREN_EXTERN int siren_fanout_next(siren_fanout *fanout, const void **record, size_t *len);
+
+/* The index of the backend siren_fanout_next() reads from, or -1. */
+SIREN_EXTERN int siren_fanout_reading(const siren_fanout *fanout);
+
+/* 1 when backend i is in step, 0 when it fell behind (or i is out of range). */
+SIREN_EXTERN int siren_fanout_in_step(const siren_fanout *fanout, size_t i);
+
+/*
+ * Catches backend i up from an in-step backend: reads both from the start,
+ * checks that i's records are a prefix of the source's (byte for byte), and
+ * appends the source's remaining records to i, which is then in step again.
+ * *copied (may be NULL) receives the number of records appended. Errors:
+ * SIREN_EINVAL, SIREN_ESTATE (no backend in step), SIREN_ECORRUPT (i holds a
+ * record the source does not: it diverged; rebuild it from empty),
+ * SIREN_ECALLBACK (a backend call failed).
+ */
+SIREN_EXTERN int siren_fanout_catch_up(siren_fanout *fanout, size_t i, uint64_t *copied);
 
 /* --------------------------------------------------- contacts and channels */
 
@@ -1280,10 +1436,13 @@ SIREN_EXTERN const char *siren_config_problems(const siren_engine *engine);
  *   i64 logical time, ms
  *   ... type-specific fields ...
  *   u32 CRC-32C of every byte before it
- * A record is self-delimiting and verifiable on its own. Replay from storage
- * arrives in a later version; the format is versioned so that it can.
+ * A record is self-delimiting and verifiable on its own; siren_engine_open()
+ * reads a stream of them back. A reader refuses a version it does not know.
  */
 #define SIREN_RECORD_VERSION 1
+/* The record type of a snapshot (siren_engine_snapshot()), so that a host can
+ * find its latest snapshot and drop what came before. */
+#define SIREN_RECORD_SNAPSHOT 30
 
 /* Checks one record (length, version, checksum). *type receives its type when
  * not NULL. Errors: SIREN_ECORRUPT, SIREN_EVERSION. */

@@ -84,6 +84,25 @@ static int cb_storage(const void *rec, size_t len, void *ud) {
   return 0;
 }
 
+static int cb_next(const void **rec, size_t *len, void *ud) {
+  th_host *th = ud;
+  if (th->fail_next) return th->fail_next;
+  *rec = NULL;
+  *len = 0;
+  if (th->read_off >= th->read_len) return 0;
+  size_t left = th->read_len - th->read_off;
+  const uint8_t *p = th->read_src + th->read_off;
+  size_t n = left;
+  if (left >= 4) {
+    n = (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+    if (n < 4 || n > left) n = left; /* torn: hand over what there is */
+  }
+  *rec = p;
+  *len = n;
+  th->read_off += n;
+  return 0;
+}
+
 static void *cb_alloc(size_t n, void *ud) {
   th_host *th = ud;
   th->alloc_count++;
@@ -129,6 +148,19 @@ siren_engine *th_engine(th_host *th, int with_storage, int with_alloc) {
   assert_int_equal(siren_engine_new(&e, &host, NULL, th), SIREN_OK);
   th->engine = e;
   return e;
+}
+
+int th_open(th_host *th, const uint8_t *src, size_t len, int with_alloc, siren_open_report *rep,
+            siren_engine **out) {
+  siren_host host;
+  th_setup(th, &host, 1, with_alloc);
+  host.storage_next = cb_next;
+  th->read_src = src;
+  th->read_len = len;
+  th->read_off = 0;
+  int rc = siren_engine_open(out, &host, NULL, th, rep);
+  th->engine = *out;
+  return rc;
 }
 
 void th_at_minute(th_host *th, double minutes) { th->now = TH_T0 + (int64_t)(minutes * 60000.0); }

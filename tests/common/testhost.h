@@ -47,6 +47,10 @@ typedef struct th_host {
   int fail_event;
   long fail_alloc_at;   /* fail every allocation from this ordinal (1-based) on; 0 = never */
   long alloc_count, live_allocs;
+  /* what storage_next reads: self-delimiting records (see th_open) */
+  const uint8_t *read_src;
+  size_t read_len, read_off;
+  int fail_next;        /* storage_next returns this when non-zero */
   int reenter;          /* callbacks try to call back into the engine */
   int reenter_rc;       /* what that inner call returned */
   siren_engine *engine;
@@ -57,6 +61,12 @@ typedef struct th_host {
 void th_setup(th_host *th, siren_host *host, int with_storage, int with_alloc);
 /* Creates an engine on th (default options); asserts success. */
 siren_engine *th_engine(th_host *th, int with_storage, int with_alloc);
+
+/* Opens an engine (siren_engine_open) on th from the records in src (len
+ * bytes, not sealed), with storage_append collecting into th as usual. The
+ * engine is stored in th->engine. Returns what siren_engine_open returned. */
+int th_open(th_host *th, const uint8_t *src, size_t len, int with_alloc, siren_open_report *rep,
+            siren_engine **out);
 
 void th_at_minute(th_host *th, double minutes); /* now = T0 + minutes */
 /* Moves the clock to each deadline up to T0+minutes, advancing as it goes,
