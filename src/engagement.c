@@ -164,9 +164,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
                 rt->engagement_count + 1, sizeof(sr_engagement)) ||
         sr_map_reserve(&e->mem, &rt->tokens, 1) || sr_runtime_reserve(e, runs, pages))
       return SIREN_ENOMEM;
-    for (int k = ES_SENDER; k < ES_COUNT; k++)
-      if (sr_prep_str(e, &r->strs[k])) return SIREN_ENOMEM;
-    return SIREN_OK;
+    return sr_prep_keep(e, sr_pack(&e->mem, &r->strs[ES_SENDER], ES_COUNT - ES_SENDER));
   }
   case SR_REC_ENGAGEMENT_STOP:
     if (rec_ref(r, rt->engagement_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
@@ -274,6 +272,7 @@ static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
 
 uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs,
                             uint32_t incident) {
+  /* strs is the pack: its pointers lead the allocation. */
   sr_runtime *rt = &e->rt;
   uint32_t i = (uint32_t)rt->engagement_count++;
   sr_engagement *en = &rt->engagements[i];
@@ -282,6 +281,7 @@ uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs
   char **dst[ES_COUNT - 1] = {&en->sender, &en->subject, &en->content, &en->public_subject,
                               &en->public_content, &en->incident, &en->token};
   for (int k = 0; k < ES_COUNT - 1; k++) *dst[k] = strs[k];
+  en->strs = strs;
   en->state = SIREN_ENGAGEMENT_ACTIVE;
   en->start = r->time;
   en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
@@ -306,9 +306,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   case SR_REC_ENGAGEMENT_START: {
     uint32_t ci = 0;
     sr_contact_find(e, r->strs[ES_CONTACT].p, &ci);
-    char *strs[ES_COUNT - 1];
-    for (int k = 0; k < ES_COUNT - 1; k++) strs[k] = sr_prep_take(e, (size_t)k);
-    sr_engagement_open(e, r, ci, strs, 0);
+    sr_engagement_open(e, r, ci, sr_prep_take(e, 0), 0);
     break;
   }
   case SR_REC_ENGAGEMENT_STOP: {
@@ -368,9 +366,8 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
 void sr_runtime_free(siren_engine *e, sr_runtime *rt) {
   for (size_t i = 0; i < rt->engagement_count; i++) {
     sr_engagement *en = &rt->engagements[i];
-    char *s[] = {en->sender, en->subject, en->content, en->public_subject,
-                 en->public_content, en->incident, en->token, en->stop_reason};
-    for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) sr_free(&e->mem, s[k]);
+    sr_free(&e->mem, en->strs);
+    sr_free(&e->mem, en->stop_reason);
   }
   for (size_t i = 0; i < rt->run_count; i++) sr_plan_release(e, rt->runs[i].plan);
   for (size_t i = 0; i < rt->page_count; i++) {

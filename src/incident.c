@@ -567,9 +567,7 @@ static int prep_engagement_strs(siren_engine *e, const siren_response_plan *p, c
                                 const char *summary, const char *arn) {
   const char *v[7] = {p->display_name && *p->display_name ? p->display_name : p->name, title,
                       summary && *summary ? summary : title, "", "", arn, ""};
-  for (int k = 0; k < 7; k++)
-    if (sr_prep_keep(e, sr_strdup(&e->mem, v[k]))) return SIREN_ENOMEM;
-  return SIREN_OK;
+  return sr_prep_keep(e, sr_pack_cstr(&e->mem, v, 7));
 }
 
 /* Reserves what engaging a plan's contacts adds: engagements, runs, pages,
@@ -600,8 +598,7 @@ static void commit_engage(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
   for (size_t k = 0; k < p->engagement_count; k++) {
     uint32_t ci;
     if (!sr_contact_find(e, p->engagements[k], &ci)) continue;
-    char *strs[7];
-    for (int s = 0; s < 7; s++) strs[s] = take(c);
+    char **strs = take(c);
     uint32_t en = (uint32_t)e->rt.engagement_count;
     sr_incident *inc = &e->incidents[ii];
     /* Link before opening: stage 0's pages go on the incident's timeline. */
@@ -816,9 +813,12 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
       sr_prep_keep(e, sr_pack_cstr(&e->mem, fixed, IF_COUNT)) ||
       sr_prep_keep(e, sr_strdup(&e->mem, title)) ||
       sr_prep_keep(e, sr_strdup(&e->mem, p->summary)) ||
-      sr_prep_keep(e, sr_pack_cstr(&e->mem, p->chat_channels, p->chat_channel_count)) ||
-      sr_prep_keep(e, sr_pack_cstr(&e->mem, p->notification_targets, p->notification_target_count)) ||
-      sr_prep_keep(e, sr_calloc(&e->mem, s->item_count ? s->item_count : 1, sizeof(sr_item))))
+      (p->chat_channel_count &&
+       sr_prep_keep(e, sr_pack_cstr(&e->mem, p->chat_channels, p->chat_channel_count))) ||
+      (p->notification_target_count &&
+       sr_prep_keep(e, sr_pack_cstr(&e->mem, p->notification_targets,
+                                    p->notification_target_count))) ||
+      (s->item_count && sr_prep_keep(e, sr_calloc(&e->mem, s->item_count, sizeof(sr_item)))))
     return SIREN_ENOMEM;
   sr_buf b = {&e->mem, NULL, 0, 0, 0};
   sr_buf_str(&b, "{\"title\":");
@@ -879,12 +879,13 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   inc->fixed = take(&c);
   inc->title = take(&c);
   inc->summary = take(&c);
-  inc->chat = take(&c);
+  /* What is empty was not allocated (prepare pushed nothing for it). */
+  inc->chat = p->chat_channel_count ? take(&c) : NULL;
   inc->chat_count = p->chat_channel_count;
-  inc->targets = take(&c);
+  inc->targets = p->notification_target_count ? take(&c) : NULL;
   inc->target_count = p->notification_target_count;
-  inc->items = take(&c);
-  inc->item_cap = s->item_count ? s->item_count : 1;
+  inc->items = s->item_count ? take(&c) : NULL;
+  inc->item_cap = s->item_count;
   inc->impact = s->impact ? s->impact : p->impact;
   inc->status = SIREN_INCIDENT_OPEN;
   inc->created = inc->modified = inc->last_trigger = r->time;
@@ -1813,6 +1814,31 @@ SIREN_EXTERN int siren_incidents(siren_id *ids, size_t cap, size_t *total, siren
   *total = n;
   return SIREN_OK;
 }
+
+/* ------------------------------------------------------------ snapshot */
+
+/* A response plan in a snapshot keeps the layout of its RPLAN_SET record. */
+int sr_rplan_encode(siren_engine *e, sr_rec *r, const siren_response_plan *p) {
+  return rp_encode(e, r, p, 0);
+}
+
+/* Reads back what sr_rplan_encode wrote (v views just that part of the
+ * snapshot), checks it as an RPLAN_SET record is checked, and copies it. */
+int sr_rplan_decode(siren_engine *e, const sr_rec *v, siren_response_plan **out) {
+  siren_response_plan p;
+  void *scratch;
+  *out = NULL;
+  int rc = rp_decode(e, v, &p, &scratch);
+  if (rc == SIREN_OK && (v->ints[RI_UPDATE] != 0 || rp_check(e, &p) != SIREN_OK))
+    rc = SIREN_ECORRUPT;
+  if (rc == SIREN_OK && !(*out = rp_copy(&e->mem, &p))) rc = SIREN_ENOMEM;
+  sr_free(&e->mem, scratch);
+  return rc;
+}
+
+size_t sr_incident_fixed_count(void) { return IF_COUNT; }
+const char *sr_incident_dedupe(const sr_incident *inc) { return inc->fixed[IF_DEDUPE]; }
+const char *sr_incident_token(const sr_incident *inc) { return inc->fixed[IF_TOKEN]; }
 
 /* -------------------------------------------------------------- free */
 

@@ -129,6 +129,7 @@ typedef struct sr_page {
 
 typedef struct sr_engagement {
   uint32_t contact;
+  char **strs; /* one allocation: the seven strings below point into it */
   char *sender, *subject, *content, *public_subject, *public_content, *incident, *token;
   char *stop_reason;
   uint8_t state; /* siren_engagement_state */
@@ -478,10 +479,10 @@ void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page);
 int sr_engagement_prepare(siren_engine *e, sr_rec *r);
 void sr_engagement_commit(siren_engine *e, sr_rec *r);
 void sr_runtime_free(siren_engine *e, sr_runtime *rt);
-/* Opens an engagement of contact ci; takes ownership of the 7 strings
+/* Opens an engagement of contact ci; takes ownership of pack, the 7 strings
  * (sender, subject, content, public subject, public content, incident arn,
- * token), which prepare allocated. incident is 1-based or 0. */
-uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs,
+ * token) in one allocation that prepare made. incident is 1-based or 0. */
+uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **pack,
                             uint32_t incident);
 
 /* incident.c */
@@ -535,6 +536,15 @@ void sr_buf_fmt(sr_buf *b, const char *fmt, ...)
 /* snapshot.c: the whole state as one record, and back. */
 int sr_snapshot_build(siren_engine *e, sr_rec *r);
 int sr_snapshot_restore(siren_engine *e, const sr_rec *r);
+/* incident.c, for snapshots: a response plan in the layout of its record
+ * (decode checks it and returns a copy: ECORRUPT, ENOMEM), and the strings of
+ * inc->fixed: how many, and the ones that key e->dedupe and
+ * e->incident_tokens. */
+int sr_rplan_encode(siren_engine *e, sr_rec *r, const siren_response_plan *p);
+int sr_rplan_decode(siren_engine *e, const sr_rec *v, siren_response_plan **out);
+size_t sr_incident_fixed_count(void);
+const char *sr_incident_dedupe(const sr_incident *inc);
+const char *sr_incident_token(const sr_incident *inc);
 
 /* escalation.c */
 /* Announces page p (notify) as it was sent; used again after a restart. */

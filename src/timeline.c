@@ -75,19 +75,23 @@ void sr_buf_str(sr_buf *b, const char *s) { sr_buf_cat(b, s, strlen(s)); }
 
 void sr_buf_json(sr_buf *b, const char *s) {
   sr_buf_cat(b, "\"", 1);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  const unsigned char *p = (const unsigned char *)s, *run = p;
+  for (; *p; p++) {
+    if (*p != '"' && *p != '\\' && *p >= 0x20) continue;
+    /* Copy the run of plain bytes before it in one go, then the escape. */
+    sr_buf_cat(b, (const char *)run, (size_t)(p - run));
     char esc[8];
     if (*p == '"' || *p == '\\') {
       esc[0] = '\\';
       esc[1] = (char)*p;
       sr_buf_cat(b, esc, 2);
-    } else if (*p < 0x20) {
+    } else {
       snprintf(esc, sizeof esc, "\\u%04x", *p);
       sr_buf_cat(b, esc, 6);
-    } else {
-      sr_buf_cat(b, (const char *)p, 1);
     }
+    run = p + 1;
   }
+  sr_buf_cat(b, (const char *)run, (size_t)(p - run));
   sr_buf_cat(b, "\"", 1);
 }
 
