@@ -384,9 +384,13 @@ SIREN_EXTERN int siren_open_report_init(siren_open_report *r, unsigned int versi
  * first in the stream restores the whole state; a snapshot later in the
  * stream is skipped (the state it holds was rebuilt already).
  *
+ * Open with the options the records were written under: a record that the
+ * options refuse (a stage longer than max_stage_minutes) does not apply, and
+ * replay stops there.
+ *
  * Errors: SIREN_EINVAL (arguments, no storage_next), SIREN_EVERSION,
- * SIREN_ENOMEM, SIREN_ECALLBACK (storage_next, clock or unseal... failed as a
- * call, not as a damaged record). On error *out is NULL. A failed re-announce
+ * SIREN_ENOMEM, SIREN_ECALLBACK (storage_next failed as a call, as opposed
+ * to returning a damaged record). On error *out is NULL. A failed re-announce
  * (notify) leaves the engine open and returns SIREN_ECALLBACK with *out set:
  * the page gets its automatic ERROR receipt as in siren_engine_advance().
  */
@@ -409,9 +413,18 @@ SIREN_EXTERN uint64_t siren_engine_records_since_snapshot(const siren_engine *en
 
 /*
  * A fan-out storage adapter (the replication set of AWS Incident Manager, in
- * library form): N storage backends, each a pair of callbacks with its own
+ * library form): N storage backends, each a set of callbacks with its own
  * user_data. The host's storage_append calls siren_fanout_append(), its
  * storage_next calls siren_fanout_next().
+ *
+ * Each backend is either in step (it holds exactly the records the engine
+ * committed) or behind (it may miss committed records, or hold one the engine
+ * never committed); only siren_fanout_append() puts a backend behind and only
+ * siren_fanout_catch_up() puts it back in step. At least one backend is
+ * always in step. A backend's append that fails must store nothing (cut a
+ * partial write away), as host->storage_append must. A backend callback must
+ * not call the fan-out; if it does, that inner call fails with SIREN_EBUSY.
+ * A fan-out is not thread-safe; use it from the engine's thread.
  */
 typedef struct siren_storage {
   unsigned int version; /* SIREN_STORAGE_VERSION */
@@ -430,40 +443,82 @@ SIREN_EXTERN int siren_storage_init(siren_storage *s, unsigned int version);
 typedef struct siren_fanout siren_fanout;
 
 /*
- * Creates a fan-out over count backends (1–16, copied) where an append
- * succeeds when at least quorum (1–count) of them stored it. host may be NULL
- * (libc allocator) or give the allocator to use. Errors: SIREN_EINVAL,
- * SIREN_EVERSION, SIREN_ENOMEM.
+ * Creates a fan-out over count backends (1–16, copied: the array may go away
+ * after the call) where an append succeeds when at least quorum (1–count) of
+ * them stored it. All backends start in step. Each backend needs version 1 to
+ * SIREN_STORAGE_VERSION and all three callbacks.
+ *
+ * host may be NULL (libc allocator) or a host table whose only members read
+ * are version and the allocator (all three or none; none means libc). The
+ * fan-out has no user_data of its own, so it calls that allocator with
+ * user_data NULL: give it an allocator that does not need its user_data, or
+ * NULL. It allocates once, here, and frees that in siren_fanout_free();
+ * appends, reads and catch-ups allocate nothing.
+ *
+ * Errors: SIREN_EINVAL (NULL out or backends, count or quorum out of range, a
+ * missing callback, half an allocator), SIREN_EVERSION (a backend's or the
+ * host's version), SIREN_ENOMEM. On error *out is NULL.
  */
 SIREN_EXTERN int siren_fanout_new(siren_fanout **out, const siren_storage *backends,
                                   size_t count, size_t quorum, const siren_host *host);
+/* Frees the fan-out (not the backends). NULL is allowed. Not from a backend
+ * callback. */
 SIREN_EXTERN void siren_fanout_free(siren_fanout *fanout);
 
-/* Appends to every backend that is in step. A backend whose append fails
- * falls behind: it gets no further appends until caught up. Returns SIREN_OK
- * when at least quorum stored the record, else SIREN_ECALLBACK. */
+/*
+ * Appends the record to every backend that is in step, in index order.
+ * Returns SIREN_OK when at least quorum of them stored it: the record is
+ * committed, and each backend whose append failed falls behind (it gets no
+ * further appends until caught up).
+ *
+ * Otherwise SIREN_ECALLBACK: the engine treats the record as not stored and
+ * will append its sequence number again, maybe with other bytes. Then the
+ * backends that did store it fall behind (they hold a record the engine
+ * never applied; a catch-up accepts them only if the engine's next record
+ * turned out byte-identical, else it reports SIREN_ECORRUPT), and the
+ * backends whose append failed stay in step (the stream did not move).
+ * When fewer than quorum backends are in step, no backend is called at all
+ * and the result is SIREN_ECALLBACK: catch some up first.
+ *
+ * Errors: SIREN_EINVAL (NULL fanout, or NULL record with len > 0),
+ * SIREN_EBUSY, SIREN_ECALLBACK.
+ */
 SIREN_EXTERN int siren_fanout_append(siren_fanout *fanout, const void *record, size_t len);
 
-/* Reads from the first backend that is in step (rewinding it on the first
- * call after siren_fanout_new() or siren_fanout_catch_up()), as
- * host->storage_next does. SIREN_ECALLBACK when no backend is in step or
- * the backend's read fails. */
+/*
+ * Reads the next record, as host->storage_next does: *record is NULL after
+ * the last one; the bytes stay valid until the next call on the fan-out. The
+ * first call after siren_fanout_new() or siren_fanout_catch_up() picks the
+ * first backend that is in step, rewinds it and reads from it; later calls
+ * go on reading that backend. Errors: SIREN_EINVAL, SIREN_EBUSY,
+ * SIREN_ECALLBACK (the rewind or the read failed, or the backend being read
+ * fell behind since the read began: going on from another backend's start
+ * would repeat records; a catch-up starts the read over).
+ */
 SIREN_EXTERN int siren_fanout_next(siren_fanout *fanout, const void **record, size_t *len);
 
-/* The index of the backend siren_fanout_next() reads from, or -1. */
+/* The index of the backend siren_fanout_next() reads from: the one a read in
+ * progress uses, else the one the next call will pick (the first in step);
+ * -1 for a NULL fanout or when the backend being read fell behind. */
 SIREN_EXTERN int siren_fanout_reading(const siren_fanout *fanout);
 
 /* 1 when backend i is in step, 0 when it fell behind (or i is out of range). */
 SIREN_EXTERN int siren_fanout_in_step(const siren_fanout *fanout, size_t i);
 
 /*
- * Catches backend i up from an in-step backend: reads both from the start,
- * checks that i's records are a prefix of the source's (byte for byte), and
- * appends the source's remaining records to i, which is then in step again.
- * *copied (may be NULL) receives the number of records appended. Errors:
- * SIREN_EINVAL, SIREN_ESTATE (no backend in step), SIREN_ECORRUPT (i holds a
- * record the source does not: it diverged; rebuild it from empty),
- * SIREN_ECALLBACK (a backend call failed).
+ * Catches backend i up from the first backend in step (the source): rewinds
+ * both, checks that i's records are the source's first records (byte for
+ * byte), and appends the source's remaining records to i, which is then in
+ * step again. When i is already in step it does nothing and returns SIREN_OK.
+ * *copied (may be NULL) receives the number of records appended to i, also
+ * when a failure stops the copy part way (i stays behind then, and a later
+ * catch-up checks those records again). Any read in progress through
+ * siren_fanout_next() starts over afterwards, whatever the result.
+ * Errors: SIREN_EINVAL (NULL fanout, i out of range), SIREN_EBUSY,
+ * SIREN_ESTATE (no backend in step; the rules above never allow it),
+ * SIREN_ECORRUPT (i holds a record the source does not, or more records: it
+ * diverged; empty it and catch it up again), SIREN_ECALLBACK (a backend call
+ * failed).
  */
 SIREN_EXTERN int siren_fanout_catch_up(siren_fanout *fanout, size_t i, uint64_t *copied);
 
