@@ -114,7 +114,6 @@ SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   case SIREN_EVENT_HEARTBEAT_MISSED: return "heartbeat.missed";
   case SIREN_EVENT_RUNBOOK_PENDING: return "runbook.pending";
   case SIREN_EVENT_ANALYSIS_CREATED: return "analysis.created";
-  case SIREN_EVENT_ENGAGEMENT_SKIPPED: return "engagement.skipped";
   default: return "unknown";
   }
 }

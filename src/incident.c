@@ -1105,6 +1105,10 @@ SIREN_EXTERN int siren_incident_update(siren_engine *e, siren_id incident,
 
 enum { UI_INCIDENT, UI_FIELDS, UI_IMPACT, UI_STATUS, UI_NCHAT, UI_NTARGETS, UI_COUNT };
 
+/* Names of the SIREN_UPDATE_* bits, in bit order, as AWS spells the fields. */
+static const char *const update_names[6] = {"title", "summary", "impact", "status",
+                                            "chatChannel", "notificationTargets"};
+
 static int update_prepare(siren_engine *e, sr_rec *r) {
   if (r->int_count != UI_COUNT || r->ints[UI_INCIDENT] < 1 ||
       (uint64_t)r->ints[UI_INCIDENT] > e->incident_count || r->ints[UI_NCHAT] < 0 ||
@@ -1129,8 +1133,7 @@ static int update_prepare(siren_engine *e, sr_rec *r) {
        sr_prep_keep(e, sr_pack(&e->mem, r->strs + 2 + nchat, (size_t)r->ints[UI_NTARGETS]))))
     return SIREN_ENOMEM;
   if (f & ~(int64_t)SIREN_UPDATE_STATUS) {
-    static const char *const names[] = {"title", "summary", "impact", "status", "chatChannel",
-                                        "notificationTargets"};
+    const char *const *names = update_names;
     sr_buf b = {&e->mem, NULL, 0, 0, 0};
     sr_buf_str(&b, "{\"fields\":[");
     int first = 1;
@@ -1153,7 +1156,8 @@ static int update_prepare(siren_engine *e, sr_rec *r) {
     if (r->ints[UI_STATUS] == SIREN_INCIDENT_RESOLVED) return prep_resolve(e, ii, "updated");
     sr_buf b = {&e->mem, NULL, 0, 0, 0};
     sr_buf_str(&b, "{}");
-    if (keep_json(e, &b) || sr_tl_reserve(e, 1) || sr_map_reserve(&e->mem, &e->dedupe, 1))
+    if (keep_json(e, &b) || sr_tl_reserve(e, 1) || sr_map_reserve(&e->mem, &e->dedupe, 1) ||
+        sr_timer_reserve(e, 1))
       return SIREN_ENOMEM;
   }
   return SIREN_OK;
@@ -1187,9 +1191,15 @@ static void update_commit(siren_engine *e, sr_rec *r) {
   inc->modified = r->time;
   if (f & ~(int64_t)SIREN_UPDATE_STATUS) {
     sr_tl_add(e, ii, SR_TL_UPDATED, r->time, f, 0, take(&c), 0);
+    char fields[96] = "";
+    for (int k = 0; k < 6; k++)
+      if (k != 3 && (f & (1 << k))) {
+        if (fields[0]) strcat(fields, ",");
+        strcat(fields, update_names[k]);
+      }
     siren_event ev;
     inc_event(e, &ev, SIREN_EVENT_INCIDENT_UPDATED, r->time, ii);
-    ev.text = e->tl[e->tl_count - 1].s[0];
+    ev.text = fields;
     sr_emit(e, &ev);
     if ((f & SIREN_UPDATE_IMPACT) && inc->impact != old_impact)
       post(e, r->time, ii, "impact", "Incident %u impact changed from %d %s to %d %s: %s", ii + 1,
@@ -1209,6 +1219,11 @@ static void update_commit(siren_engine *e, sr_rec *r) {
     inc->in_dedupe = 1;
   }
   sr_tl_add(e, ii, SR_TL_REOPENED, r->time, 0, 0, take(&c), 0);
+  /* Open again: no trigger for the plan's auto-resolve time resolves it. */
+  const siren_response_plan *own = live_plan(e, inc);
+  if (own && own->auto_resolve_minutes)
+    sr_timer_push(e, r->time + (int64_t)own->auto_resolve_minutes * SR_MINUTE_MS,
+                  SR_TIMER_RESOLVE, ii, ++inc->resolve_gen);
   siren_event ev;
   inc_event(e, &ev, SIREN_EVENT_INCIDENT_REOPENED, r->time, ii);
   sr_emit(e, &ev);
@@ -1738,6 +1753,7 @@ SIREN_EXTERN int siren_incident_get(siren_incident_info *out, siren_engine *e, s
   out->trigger_source = inc->fixed[IF_SOURCE];
   out->trigger_arn = inc->fixed[IF_TRIGGER_ARN];
   out->trigger_time = inc->trigger_time;
+  out->trigger_raw_data = inc->fixed[IF_RAW];
   out->dedupe_string = inc->fixed[IF_DEDUPE];
   out->trigger_count = inc->trigger_count;
   out->last_trigger_time = inc->last_trigger;

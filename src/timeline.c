@@ -152,7 +152,7 @@ void sr_timeline_free(siren_engine *e) {
 static const char *const kind_names[SR_TL_KIND_COUNT] = {
     "", "incident.created", "incident.deduplicated", "incident.updated", "incident.resolved",
     "incident.reopened", "incident.maintenance", "incident.reengaged", "engagement.started",
-    "engagement.skipped", "engagement.escalated", "engagement.completed", "page.sent",
+    "engagement.escalated", "engagement.completed", "page.sent",
     "page.accepted", "related_item.added", "related_item.removed", "runbook.pending"};
 
 const char *sr_tl_type_name(const sr_tl *t) {

@@ -4,8 +4,11 @@
  *
  * An example host: the clock is a variable, notifications are remembered so
  * that AcceptPage events can quote the accept code a person would have read,
- * and events are printed. It reads the scenario with siren's own document
- * reader (an internal header: this program is built inside the tree).
+ * and events are printed (chat and notification-target messages too, from
+ * their chat.message events). It reads the scenario with siren's own
+ * document reader (an internal header: this program is built inside the
+ * tree). This file holds the host, the paging actions, --svg, --check and
+ * main; incidents.c the incident actions and the incident events' lines.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -276,6 +279,7 @@ static int cb_event(const siren_event *ev, void *ud) {
       fprintf(f, ",\"repeat\":%d", (int)ev->stage);
       break;
     default:
+      if (sim_print_incident_event(f, ev)) break;
       sim_field_s(f, "contact", ev->contact);
       sim_field_s(f, "channel", ev->channel);
       if (*ev->reason) sim_field_s(f, "reason", ev->reason);
@@ -287,17 +291,27 @@ static int cb_event(const siren_event *ev, void *ud) {
   switch (ev->type) {
   case SIREN_EVENT_PAGE_SENT:
     snprintf(label, sizeof label, "page %llu", (unsigned long long)ev->page);
-    sim_add_mark(s, ev->time, 0, ev->contact, ev->channel_type, label);
+    sim_add_mark(s, ev->time, MARK_PAGE, ev->contact, ev->channel_type, label);
     break;
   case SIREN_EVENT_PAGE_ACCEPTED:
-    sim_add_mark(s, ev->time, 1, ev->contact, ev->channel_type, ev->essential ? "accepted (essential)" : "accepted");
+    sim_add_mark(s, ev->time, MARK_ACCEPTED, ev->contact, ev->channel_type, ev->essential ? "accepted (essential)" : "accepted");
     break;
   case SIREN_EVENT_STAGE_STARTED:
     snprintf(label, sizeof label, "%s stage %d", ev->contact, (int)ev->stage + 1);
-    sim_add_mark(s, ev->time, 2, ev->contact, "", label);
+    sim_add_mark(s, ev->time, MARK_STAGE, ev->contact, "", label);
     break;
   case SIREN_EVENT_CHANNEL_SKIPPED:
-    sim_add_mark(s, ev->time, 3, ev->contact, ev->channel_type, ev->reason);
+    sim_add_mark(s, ev->time, MARK_SKIPPED, ev->contact, ev->channel_type, ev->reason);
+    break;
+  case SIREN_EVENT_INCIDENT_CREATED:
+  case SIREN_EVENT_INCIDENT_REOPENED:
+    snprintf(label, sizeof label, "incident %llu %s", (unsigned long long)ev->incident,
+             ev->type == SIREN_EVENT_INCIDENT_CREATED ? "opened" : "reopened");
+    sim_add_mark(s, ev->time, MARK_OPENED, "", "", label);
+    break;
+  case SIREN_EVENT_INCIDENT_RESOLVED:
+    snprintf(label, sizeof label, "incident %llu resolved", (unsigned long long)ev->incident);
+    sim_add_mark(s, ev->time, MARK_RESOLVED, "", "", label);
     break;
   default:
     break;
@@ -432,8 +446,14 @@ static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
     }
     return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
-  return sim_fail_at(c, a, "unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
-                       "ActivateContactChannel, DeactivateContactChannel)", action);
+  if ((rc = sim_incident_action(c, action, a)) >= 0) {
+    sim_tmp_free(c->s);
+    return rc;
+  }
+  fprintf(stderr, "%s:%u:%u: unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
+                  "ActivateContactChannel, DeactivateContactChannel, %s)\n",
+          c->file, a->line, a->col, action, sim_incident_actions);
+  return 2;
 }
 
 static void run_to(siren_engine *e, sim *s, int64_t t) {
@@ -461,21 +481,27 @@ static int write_svg(const sim *s, const char *path, int64_t end) {
   /* Lanes: contacts in order of first appearance (pages, accepts, skips). */
   const char *lanes[64];
   size_t nl = 0;
+  int incidents = 0;
   for (size_t i = 0; i < s->nmarks; i++) {
-    if (s->marks[i].kind == 2) continue;
+    if (s->marks[i].kind >= MARK_OPENED) incidents = 1;
+    if (s->marks[i].kind == MARK_STAGE || s->marks[i].kind >= MARK_OPENED) continue;
     size_t k = 0;
     while (k < nl && strcmp(lanes[k], s->marks[i].contact) != 0) k++;
     if (k == nl && nl < 64) lanes[nl++] = s->marks[i].contact;
   }
   double span = (double)(end - s->start);
   if (span <= 0) span = 60000;
-  const int left = 220, width = 760, top = 60, lane_h = 56;
+  /* Incident marks are labelled above the lanes: they get a band of their own. */
+  const int left = 220, width = 760, top = incidents ? 100 : 60, lane_h = 56;
+  int label_row = 0; /* incident labels alternate between two rows */
   int height = top + (int)nl * lane_h + 60;
   fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n",
           left + width + 40, height);
   fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
   fprintf(f, "<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">siren timeline</text>\n");
   fprintf(f, "<text x=\"10\" y=\"42\" fill=\"#555\">pages: <tspan fill=\"#2b6cb0\">&#9679; EMAIL</tspan> <tspan fill=\"#dd6b20\">&#9679; SMS</tspan> <tspan fill=\"#805ad5\">&#9679; VOICE</tspan>  &#10003; accepted  &#215; skipped  dashed: stage start</text>\n");
+  if (incidents)
+    fprintf(f, "<text x=\"10\" y=\"60\" fill=\"#555\">incidents: <tspan fill=\"#c53030\">| opened</tspan> <tspan fill=\"#2f855a\">| resolved</tspan></text>\n");
   int64_t step = span <= 3600000 ? 300000 : span <= 6 * 3600000 ? 1800000 : 3600000;
   for (int64_t t = 0; t <= (int64_t)span; t += step) {
     double x = left + width * ((double)t / span);
@@ -496,7 +522,16 @@ static int write_svg(const sim *s, const char *path, int64_t end) {
   for (size_t i = 0; i < s->nmarks; i++) {
     const svg_mark *m = &s->marks[i];
     double x = left + width * ((double)(m->t - s->start) / span);
-    if (m->kind == 2) {
+    if (m->kind >= MARK_OPENED) {
+      const char *colour = m->kind == MARK_OPENED ? "#c53030" : "#2f855a";
+      int y = top - 18 + 12 * label_row;
+      label_row ^= 1;
+      fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"><title>%s</title></line>\n",
+              x, y - 10, x, top + (int)nl * lane_h, colour, m->label);
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s</text>\n", x + 3, y, colour, m->label);
+      continue;
+    }
+    if (m->kind == MARK_STAGE) {
       fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4 3\"><title>%s</title></line>\n",
               x, top - 6, x, top + (int)nl * lane_h, m->label);
       continue;
@@ -505,10 +540,10 @@ static int write_svg(const sim *s, const char *path, int64_t end) {
     while (k < nl && strcmp(lanes[k], m->contact) != 0) k++;
     if (k == nl) continue;
     int y = top + (int)k * lane_h + lane_h / 2;
-    if (m->kind == 0)
+    if (m->kind == MARK_PAGE)
       fprintf(f, "<circle cx=\"%.1f\" cy=\"%d\" r=\"7\" fill=\"%s\"><title>%s %s</title></circle>\n", x, y,
               type_colour(m->channel_type), m->channel_type, m->label);
-    else if (m->kind == 1)
+    else if (m->kind == MARK_ACCEPTED)
       fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"18\" fill=\"#2f855a\" text-anchor=\"middle\">&#10003;<title>%s</title></text>\n",
               x, y - 10, m->label);
     else
@@ -563,7 +598,8 @@ static int lint(siren_engine *e) {
 
 /* ----------------------------------------------------------------- main */
 
-static const char *usage =
+/* In parts: ISO C requires compilers to take string literals of 4095 bytes. */
+static const char *const usage[] = {
     "usage: siren-sim [--svg FILE] [--check] SCENARIO\n"
     "\n"
     "Runs an incident story on a simulated clock and prints every decision as\n"
@@ -581,9 +617,48 @@ static const char *usage =
     "            AcceptCodeValidation?, Note}; PageReceipt {ContactId,\n"
     "            ChannelName?, ReceiptType, ReceiptInfo}; StopEngagement\n"
     "            {EngagementId?, Reason}; ActivateContactChannel {ContactId,\n"
-    "            ChannelName, ActivationCode?}; DeactivateContactChannel\n"
+    "            ChannelName, ActivationCode?}; DeactivateContactChannel;\n"
+    "            and the incident actions below\n"
     "  until:    ISO 8601 duration from start: how long to run\n"
-    "\n"
+    "\n",
+    "Incident actions (SSM Incidents API shape, camelCase; ? = optional).\n"
+    "An incident is named by incident: ID or ARN (as printed, e.g.\n"
+    "siren:incident/EC2HighCPU/1), default the latest. Times are written as\n"
+    "at is: PT10M from start, or RFC 3339.\n"
+    "  CreateResponsePlan / UpdateResponsePlan {name, displayName?,\n"
+    "    incidentTemplate {title, impact, summary?, dedupeString?,\n"
+    "    incidentTags?}, chatChannels? [ids] (or chatChannel {chatbotSns}),\n"
+    "    notificationTargets? [ids or {snsTopicArn}], engagements? [aliases or\n"
+    "    contact ARNs], runbook?, runbookParameters? {name: [values]},\n"
+    "    dynamicParameters? {name: INCIDENT_RECORD_ARN | INVOLVED_RESOURCES}\n"
+    "    (or actions [{ssmAutomation {documentName, parameters,\n"
+    "    dynamicParameters}}]), tags?, ackTimeoutMinutes?, autoResolveMinutes?,\n"
+    "    maintenance? [{start, end}]}: an update replaces the whole plan;\n"
+    "    DeleteResponsePlan {name}\n"
+    "  StartIncident {responsePlan (or responsePlanArn), title?, impact?,\n"
+    "    triggerDetails {source, triggerArn?, timestamp?, rawData? (text, or\n"
+    "    a mapping sent as JSON)}, relatedItems? [{type, value, title?}],\n"
+    "    clientToken?}\n"
+    "  UpdateIncidentRecord {incident?, title?, summary?, impact?, status?\n"
+    "    OPEN|RESOLVED, chatChannels?, notificationTargets?}: only what is given\n"
+    "  UpdateRelatedItems {incident?, add: {type, value, title?} | remove: value}\n"
+    "  CreateTimelineEvent {incident?, eventType (Custom Event | Note),\n"
+    "    eventTime?, eventData?, eventReferences? [strings], label?}\n"
+    "  UpdateTimelineEvent / DeleteTimelineEvent {eventId: the id printed by\n"
+    "    timeline.event, or the label; eventType?, eventTime?, eventData?,\n"
+    "    eventReferences?}: an update keeps what is not given\n"
+    "  ListTimeline {incident?, eventTypes?, eventReferences?, after?, before?,\n"
+    "    sortOrder? ASCENDING|DESCENDING, skip?, maxResults?}\n"
+    "  GetIncidentRecord {incident?}; ListIncidents {status?, impact?,\n"
+    "    createdAfter?, createdBefore?}\n"
+    "  CreateHeartbeat {name, responsePlan, intervalMinutes, resolveOnBeat?};\n"
+    "    Heartbeat {name}; DeleteHeartbeat {name}\n"
+    "  CreateAnalysis {incident?, questions? [{section, text}]}; GetAnalysis;\n"
+    "    AnswerAnalysisQuestion {question: index, answer}; AddActionItem {title,\n"
+    "    owner?, dueTime?}; CloseActionItem / ReopenActionItem {item: index |\n"
+    "    title}. An analysis is named by analysis: ID or incident:, default\n"
+    "    the one created last.\n"
+    "\n",
     "Example:\n"
     "  start: 2026-01-05T09:00:00Z\n"
     "  until: PT30M\n"
@@ -597,7 +672,12 @@ static const char *usage =
     "Options:\n"
     "  --svg FILE  also draw the timeline as an SVG chart\n"
     "  --check     only validate and lint the definitions\n"
-    "Exit: 0 success, 1 lint problems or a refused action, 2 malformed input.\n";
+    "Exit: 0 success, 1 lint problems or a refused action, 2 malformed input.\n",
+    NULL};
+
+static void print_usage(FILE *f) {
+  for (size_t i = 0; usage[i]; i++) fputs(usage[i], f);
+}
 
 static int load_config(const ctx *c, const char *path, const char *text, size_t len) {
   siren_config_result res = SIREN_CONFIG_RESULT_INIT;
@@ -622,21 +702,22 @@ int main(int argc, char **argv) {
   int check = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(usage, stdout);
+      print_usage(stdout);
       return 0;
     } else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
       svg = argv[++i];
     } else if (strcmp(argv[i], "--check") == 0) {
       check = 1;
     } else if (argv[i][0] == '-' || file) {
-      fprintf(stderr, "%s: unexpected argument \"%s\"\n%s", prog, argv[i], usage);
+      fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[i]);
+      print_usage(stderr);
       return 2;
     } else {
       file = argv[i];
     }
   }
   if (!file) {
-    fputs(usage, stderr);
+    print_usage(stderr);
     return 2;
   }
   size_t len;
@@ -782,5 +863,6 @@ done:
   free(s.pages);
   free(s.codes);
   free(s.marks);
+  sim_incidents_free(&s);
   return exit_code;
 }

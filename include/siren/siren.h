@@ -156,7 +156,8 @@ typedef enum siren_event_type {
   SIREN_EVENT_CONTACT_ENGAGED = 14,   /* an escalation stage engaged contact */
   SIREN_EVENT_INCIDENT_CREATED = 15,  /* response_plan, title, impact */
   SIREN_EVENT_INCIDENT_DEDUPLICATED = 16, /* reason = the trigger source */
-  SIREN_EVENT_INCIDENT_UPDATED = 17,  /* text = the fields, comma-separated */
+  SIREN_EVENT_INCIDENT_UPDATED = 17,  /* text = the fields changed, comma-separated
+                                         ("title,impact") */
   SIREN_EVENT_INCIDENT_RESOLVED = 18, /* reason = why ("updated", "auto-resolved", ...) */
   SIREN_EVENT_INCIDENT_REOPENED = 19,
   SIREN_EVENT_CHAT_MESSAGE = 20,      /* channel = chat channel or notification target,
@@ -168,8 +169,7 @@ typedef enum siren_event_type {
   SIREN_EVENT_INCIDENT_REENGAGED = 24,/* reason = why */
   SIREN_EVENT_HEARTBEAT_MISSED = 25,  /* reason = the heartbeat's name */
   SIREN_EVENT_RUNBOOK_PENDING = 26,   /* text = the runbook's name */
-  SIREN_EVENT_ANALYSIS_CREATED = 27,  /* related = the analysis id */
-  SIREN_EVENT_ENGAGEMENT_SKIPPED = 28 /* an incident did not engage contact; reason */
+  SIREN_EVENT_ANALYSIS_CREATED = 27   /* related = the analysis id */
 } siren_event_type;
 
 /* Pointers are valid only during the callback. Members that do not apply to
@@ -1076,7 +1076,8 @@ SIREN_EXTERN int siren_incident_params_init(siren_incident_params *p, unsigned i
  * overridden), chat channels and notification targets; its arn is
  * "siren:incident/<plan>/<id>". It engages each of the plan's contacts with an
  * engagement whose incident_id is that arn (unless the plan is in a
- * maintenance window, or the contact was deleted: the timeline says so), and
+ * maintenance window: the timeline says so; contacts a response plan engages
+ * cannot be deleted), and
  * posts "opened" to its chat channels and notification targets. The plan's
  * runbook is recorded as a pending action on the timeline (runbooks do not
  * run yet in this version), its dynamic parameters resolved.
@@ -1122,8 +1123,9 @@ SIREN_EXTERN int siren_incident_changes_init(siren_incident_changes *u, unsigned
  * action is cancelled, resolved_time is set, "resolved" is posted. A resolved
  * incident stays resolved: a later trigger with the same dedupe string opens a
  * new incident. It can be reopened only explicitly, with status OPEN: it then
- * takes part in dedupe again, but nobody is re-engaged (start a new incident,
- * or engage contacts yourself, if that is wanted). Setting the status it
+ * takes part in dedupe again and its auto-resolve clock starts again, but
+ * nobody is re-engaged (start a new incident, or engage contacts yourself,
+ * if that is wanted). Setting the status it
  * already has is SIREN_ESTATE. Errors: SIREN_EINVAL, SIREN_ENOTFOUND,
  * SIREN_ESTATE.
  */
@@ -1153,6 +1155,7 @@ typedef struct siren_incident_info {
   const char *trigger_source;  /* of the trigger that created it */
   const char *trigger_arn;
   int64_t trigger_time;
+  const char *trigger_raw_data; /* as given to siren_incident_start() */
   const char *dedupe_string;   /* "" when it never merges */
   uint32_t trigger_count;      /* 1 + the triggers merged into it */
   int64_t last_trigger_time;
@@ -1171,7 +1174,7 @@ typedef struct siren_incident_info {
   siren_id analysis;           /* its post-incident analysis, or 0 */
 } siren_incident_info;
 #define SIREN_INCIDENT_INFO_VERSION 1
-#define SIREN_INCIDENT_INFO_INIT {SIREN_INCIDENT_INFO_VERSION, 0, 0, 0, 0, 0, 0, (siren_incident_status)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define SIREN_INCIDENT_INFO_INIT {SIREN_INCIDENT_INFO_VERSION, 0, 0, 0, 0, 0, 0, (siren_incident_status)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 SIREN_EXTERN int siren_incident_info_init(siren_incident_info *info, unsigned int version);
 SIREN_EXTERN int siren_incident_get(siren_incident_info *out, siren_engine *engine,
                                     siren_id incident);
@@ -1206,14 +1209,18 @@ SIREN_EXTERN int siren_incidents(siren_id *ids, size_t cap, size_t *total, siren
 /*
  * Every incident has a timeline. siren writes automatic events as things
  * happen (event_type, and event_data as a JSON object):
- *   incident.created {title, impact, responsePlan}   incident.deduplicated {source, triggerArn}
- *   incident.updated {fields, ...new values}          incident.resolved {}
- *   incident.reopened {}                              incident.maintenance {window}
- *   incident.reengaged {reason}                       engagement.started {engagement, contact}
- *   engagement.skipped {contact, reason}              engagement.escalated {engagement, stage}
- *   engagement.completed {engagement, acknowledged}   page.sent {page, contact, channel}
- *   page.accepted {page, contact, essential}          related_item.added / .removed {type, value}
- *   runbook.pending {runbook, parameters}
+ *   incident.created {title, impact, responsePlan, source, triggerArn}
+ *   incident.deduplicated {source, triggerArn, timestamp}
+ *   incident.updated {fields, title (if changed), impact and previousImpact (if changed)}
+ *   incident.resolved {reason}   incident.reopened {}   incident.maintenance {window}
+ *   incident.reengaged {reason}
+ *   engagement.started, engagement.escalated {..., stage},
+ *   engagement.completed {..., acknowledged}: {engagement, contact}
+ *   page.sent, page.accepted {..., essential}: {page, engagement, contact, channel,
+ *     channelType}
+ *   related_item.added / related_item.removed {type, value, title}: their
+ *     references hold the item's value
+ *   runbook.pending {runbook, parameters} (dynamic parameters filled in)
  * Automatic events cannot be changed or deleted. Hosts and responders add
  * their own with event_type "Custom Event" or "Note".
  */

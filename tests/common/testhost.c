@@ -58,9 +58,9 @@ static int cb_event(const siren_event *ev, void *ud) {
     size_t i = th->ev_count++;
     th->ev_types[i] = ev->type;
     th->ev_times[i] = ev->time;
-    snprintf(th->ev_lines[i], sizeof th->ev_lines[i], "%lld:%s:%s:%s:%d:%s",
+    snprintf(th->ev_lines[i], sizeof th->ev_lines[i], "%lld:%s:%s:%s:%d:%s:%s",
              (long long)((ev->time - TH_T0) / 1000), siren_event_type_name(ev->type), ev->contact,
-             ev->channel, (int)ev->stage, ev->reason);
+             ev->channel, (int)ev->stage, ev->reason, ev->version >= 2 ? ev->text : "");
   }
   return th->fail_event;
 }

@@ -3,8 +3,9 @@
 
 Each NAME.yaml here runs through siren-sim and its JSON Lines output must equal
 NAME.jsonl byte for byte (the goldens were checked by hand against the rules in
-siren.h; each scenario's comment says what it shows). Also checks the exit
-codes and messages for malformed input, --check, --help and --svg.
+siren.h; each scenario's comment says what it shows; incident-*.yaml cover the
+incident actions). Also checks the exit codes and messages for malformed input
+and refused actions, --check, --help and --svg.
 
 usage: run_golden.py SIREN_SIM TESTS_SIM_DIR EXAMPLES_DIR
 """
@@ -29,7 +30,7 @@ def check(cond, what):
 
 
 goldens = sorted(f for f in os.listdir(here) if f.endswith(".yaml"))
-check(len(goldens) >= 6, f"at least six golden scenarios ({len(goldens)})")
+check(len(goldens) >= 14, f"at least 14 golden scenarios ({len(goldens)})")
 for name in goldens:
     p = run([name], here)
     want = open(os.path.join(here, name[:-5] + ".jsonl")).read()
@@ -55,6 +56,16 @@ check(p.returncode == 2, f"unknown reference exits 2 (got {p.returncode})")
 check('contacts[0].Plan.Stages[0].Targets[0]: unknown contact "sr-responder"' in p.stderr,
       f"unknown reference names its path ({p.stderr.strip()})")
 
+p = run(["incident-refused.yaml.in"], here)
+check(p.returncode == 1, f"an incident action siren refuses exits 1 (got {p.returncode})")
+check(p.stderr == "incident-refused.yaml.in:10:21: CreateAnalysis: incident 1 is not resolved\n",
+      f"a refused incident action names file:line:column and siren's message ({p.stderr.strip()})")
+
+p = run(["incident-bad-input.yaml.in"], here)
+check(p.returncode == 2, f"unreadable incident input exits 2 (got {p.returncode})")
+check(p.stderr.startswith('incident-bad-input.yaml.in:9:36: status "CLOSED": expected OPEN or RESOLVED'),
+      f"unreadable incident input names file:line:column ({p.stderr.strip()})")
+
 p = run(["--check", "lint.yaml.in"], here)
 check(p.returncode == 1, f"--check with problems exits 1 (got {p.returncode})")
 check('"lonely": none of its 1 channels is activated' in p.stdout, "--check reports unactivated channels")
@@ -65,6 +76,10 @@ check(p.returncode == 0 and p.stdout == "ok: 3 contacts\n", f"--check of the dem
 
 p = run(["--help"], here)
 check(p.returncode == 0 and "StartEngagement" in p.stdout and "Example:" in p.stdout, "--help documents the format")
+check(all(a in p.stdout for a in ("CreateResponsePlan", "StartIncident", "UpdateIncidentRecord",
+                                  "UpdateRelatedItems", "CreateTimelineEvent", "ListTimeline",
+                                  "CreateHeartbeat", "CreateAnalysis", "AddActionItem")),
+      "--help documents the incident actions")
 
 with tempfile.TemporaryDirectory() as tmp:
     svg = os.path.join(tmp, "t.svg")
@@ -72,6 +87,11 @@ with tempfile.TemporaryDirectory() as tmp:
     body = open(svg).read() if os.path.exists(svg) else ""
     check(p.returncode == 0 and body.startswith("<svg") and body.count("<circle") == 4,
           "--svg draws one mark per page (4 in no-ack)")
+    p = run(["--svg", svg, "incident-heartbeat.yaml"], here)
+    body = open(svg).read() if os.path.exists(svg) else ""
+    check(p.returncode == 0 and body.count("<circle") == 3
+          and all(body.count(f">incident {i} {what}</text>") == 1 for i in (1, 2) for what in ("opened", "resolved")),
+          "--svg marks incidents opening and resolving (2 of each, 3 pages, in incident-heartbeat)")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

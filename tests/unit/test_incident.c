@@ -250,6 +250,7 @@ static void start_engages_posts_and_records(void **state) {
   assert_int_equal(inc.status, SIREN_INCIDENT_OPEN);
   assert_int_equal(inc.creation_time, TH_T0);
   assert_string_equal(inc.trigger_source, "aws.cloudwatch");
+  assert_string_equal(inc.trigger_raw_data, "{\"alarmName\":\"cpu\"}");
   assert_string_equal(inc.dedupe_string, "aws.cloudwatch:arn:aws:cloudwatch:us-east-1:111122223333:alarm:cpu");
   assert_int_equal(inc.engagement_count, 1);
   assert_string_equal(inc.runbook, "EC2-CPU-Runbook");
@@ -438,6 +439,10 @@ static void impact_change_is_posted(void **state) {
   assert_string_equal(event_data(e, id, "incident.updated"),
                       "{\"fields\":[\"title\",\"impact\"],\"title\":\"Checkout down\","
                       "\"impact\":1,\"previousImpact\":3}");
+  /* The event names the fields, comma-separated. */
+  int ev = th_find_event(&th, SIREN_EVENT_INCIDENT_UPDATED, 0);
+  assert_true(ev >= 0);
+  assert_non_null(strstr(th.ev_lines[ev], ":title,impact"));
   u.fields = 0;
   assert_int_equal(siren_incident_update(e, id, &u), SIREN_EINVAL);
   u.fields = SIREN_UPDATE_IMPACT;
@@ -499,6 +504,19 @@ static void auto_resolve_restarts_on_new_trigger(void **state) {
   assert_int_equal(inc.status, SIREN_INCIDENT_RESOLVED);
   assert_int_equal(inc.resolved_time, TH_T0 + 50 * MIN);
   assert_string_equal(event_data(e, id, "incident.resolved"), "{\"reason\":\"auto-resolved\"}");
+  /* Reopened, it resolves itself again after the same quiet time. */
+  siren_incident_changes u = SIREN_INCIDENT_CHANGES_INIT;
+  u.fields = SIREN_UPDATE_STATUS;
+  u.status = SIREN_INCIDENT_OPEN;
+  th_run_until(&th, e, 60);
+  assert_int_equal(siren_incident_update(e, id, &u), SIREN_OK);
+  th_run_until(&th, e, 89);
+  assert_int_equal(siren_incident_get(&inc, e, id), SIREN_OK);
+  assert_int_equal(inc.status, SIREN_INCIDENT_OPEN);
+  th_run_until(&th, e, 90);
+  assert_int_equal(siren_incident_get(&inc, e, id), SIREN_OK);
+  assert_int_equal(inc.status, SIREN_INCIDENT_RESOLVED);
+  assert_int_equal(inc.resolved_time, TH_T0 + 90 * MIN);
   teardown(e);
 }
 
