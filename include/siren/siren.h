@@ -443,8 +443,10 @@ SIREN_EXTERN int siren_storage_init(siren_storage *s, unsigned int version);
 typedef struct siren_fanout siren_fanout;
 
 /*
- * Creates a fan-out over count backends (1–16, copied: the array may go away
- * after the call) where an append succeeds when at least quorum (1–count) of
+ * Creates a fan-out over count backends (1–16), given as an array of pointers
+ * (so a backend struct of a later version, being larger, still works);
+ * each is copied: they may go away after the call. An append succeeds when
+ * at least quorum (1–count) of
  * them stored it. All backends start in step. Each backend needs version 1 to
  * SIREN_STORAGE_VERSION and all three callbacks.
  *
@@ -455,11 +457,11 @@ typedef struct siren_fanout siren_fanout;
  * NULL. It allocates once, here, and frees that in siren_fanout_free();
  * appends, reads and catch-ups allocate nothing.
  *
- * Errors: SIREN_EINVAL (NULL out or backends, count or quorum out of range, a
+ * Errors: SIREN_EINVAL (NULL out, backends or backends[i], count or quorum out of range, a
  * missing callback, half an allocator), SIREN_EVERSION (a backend's or the
  * host's version), SIREN_ENOMEM. On error *out is NULL.
  */
-SIREN_EXTERN int siren_fanout_new(siren_fanout **out, const siren_storage *backends,
+SIREN_EXTERN int siren_fanout_new(siren_fanout **out, const siren_storage *const *backends,
                                   size_t count, size_t quorum, const siren_host *host);
 /* Frees the fan-out (not the backends). NULL is allowed. Not from a backend
  * callback. */
