@@ -22,9 +22,6 @@
 
 #include "internal.h"
 
-/* The immutable strings of an incident, packed in inc->fixed. */
-enum { IF_ARN, IF_PLAN, IF_SOURCE, IF_TRIGGER_ARN, IF_RAW, IF_TOKEN, IF_RUNBOOK, IF_DEDUPE,
-       IF_COUNT };
 
 #define RP_MAX_NAME 200
 #define MAX_CHAT 5
@@ -805,7 +802,7 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
   const char *title = s->title && *s->title ? s->title : p->title;
   int impact = s->impact ? s->impact : p->impact;
   const char *fixed[IF_COUNT] = {arn, p->name, s->source, s->trigger_arn, s->raw, s->token,
-                                 p->runbook, dd};
+                                 p->runbook, dd, title};
   if (sr_grow(&e->mem, (void **)&e->incidents, &e->incident_cap, e->incident_count + 1,
               sizeof(sr_incident)) ||
       sr_map_reserve(&e->mem, &e->dedupe, 1) || sr_map_reserve(&e->mem, &e->incident_tokens, 1) ||
@@ -820,17 +817,7 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
                                     p->notification_target_count))) ||
       (s->item_count && sr_prep_keep(e, sr_calloc(&e->mem, s->item_count, sizeof(sr_item)))))
     return SIREN_ENOMEM;
-  sr_buf b = {&e->mem, NULL, 0, 0, 0};
-  sr_buf_str(&b, "{\"title\":");
-  sr_buf_json(&b, title);
-  sr_buf_fmt(&b, ",\"impact\":%d,\"responsePlan\":", impact);
-  sr_buf_json(&b, p->name);
-  sr_buf_str(&b, ",\"source\":");
-  sr_buf_json(&b, s->source);
-  sr_buf_str(&b, ",\"triggerArn\":");
-  sr_buf_json(&b, s->trigger_arn);
-  sr_buf_str(&b, "}");
-  if (keep_json(e, &b)) return SIREN_ENOMEM;
+  (void)impact; /* incident.created is rendered from the incident when read */
   int rc = prep_items(e, NULL, s);
   if (rc) return rc;
   int w = in_window(p, t);
@@ -898,7 +885,7 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
     inc->in_dedupe = 1;
   }
   if (inc->fixed[IF_TOKEN][0]) sr_map_put(&e->incident_tokens, inc->fixed[IF_TOKEN], ii);
-  sr_tl_add(e, ii, SR_TL_CREATED, r->time, 0, 0, take(&c), 0);
+  sr_tl_add(e, ii, SR_TL_CREATED, r->time, inc->impact, 0, NULL, 0);
   siren_event ev;
   inc_event(e, &ev, SIREN_EVENT_INCIDENT_CREATED, r->time, ii);
   ev.reason = inc->fixed[IF_SOURCE];

@@ -210,6 +210,10 @@ typedef struct sr_tl {
   uint32_t next;     /* in the incident, in the order written */
 } sr_tl;
 
+/* The immutable strings of an incident, packed in sr_incident.fixed. */
+enum { IF_ARN, IF_PLAN, IF_SOURCE, IF_TRIGGER_ARN, IF_RAW, IF_TOKEN, IF_RUNBOOK, IF_DEDUPE,
+       IF_TITLE0 /* the title it opened with */, IF_COUNT };
+
 typedef struct sr_incident {
   uint32_t plan;         /* response plan index */
   char **fixed;          /* one allocation, see IF_* in incident.c */

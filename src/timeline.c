@@ -171,6 +171,20 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
   if (t->s) return t->s[0];
   sr_buf b = {&e->mem, e->render, 0, e->render_cap, 0};
   switch (t->kind) {
+  case SR_TL_CREATED: {
+    /* From the incident's unchanging strings: nothing stored per event. */
+    char *const *f = e->incidents[t->incident].fixed;
+    sr_buf_str(&b, "{\"title\":");
+    sr_buf_json(&b, f[IF_TITLE0]);
+    sr_buf_fmt(&b, ",\"impact\":%lld,\"responsePlan\":", (long long)t->a);
+    sr_buf_json(&b, f[IF_PLAN]);
+    sr_buf_str(&b, ",\"source\":");
+    sr_buf_json(&b, f[IF_SOURCE]);
+    sr_buf_str(&b, ",\"triggerArn\":");
+    sr_buf_json(&b, f[IF_TRIGGER_ARN]);
+    sr_buf_str(&b, "}");
+    break;
+  }
   case SR_TL_ENG_STARTED:
   case SR_TL_ESCALATED:
   case SR_TL_COMPLETED: {
