@@ -84,6 +84,10 @@ DEFINE_INIT(siren_action_item_init, siren_action_item, SIREN_ACTION_ITEM_VERSION
 DEFINE_INIT(siren_analysis_info_init, siren_analysis_info, SIREN_ANALYSIS_INFO_VERSION)
 DEFINE_INIT(siren_open_report_init, siren_open_report, SIREN_OPEN_REPORT_VERSION)
 DEFINE_INIT(siren_storage_init, siren_storage, SIREN_STORAGE_VERSION)
+DEFINE_INIT(siren_runbook_info_init, siren_runbook_info, SIREN_RUNBOOK_INFO_VERSION)
+DEFINE_INIT(siren_execution_params_init, siren_execution_params, SIREN_EXECUTION_PARAMS_VERSION)
+DEFINE_INIT(siren_execution_info_init, siren_execution_info, SIREN_EXECUTION_INFO_VERSION)
+DEFINE_INIT(siren_step_info_init, siren_step_info, SIREN_STEP_INFO_VERSION)
 
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   switch (type) {
@@ -114,6 +118,9 @@ SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   case SIREN_EVENT_HEARTBEAT_MISSED: return "heartbeat.missed";
   case SIREN_EVENT_RUNBOOK_PENDING: return "runbook.pending";
   case SIREN_EVENT_ANALYSIS_CREATED: return "analysis.created";
+  case SIREN_EVENT_RUNBOOK_STARTED: return "runbook.started";
+  case SIREN_EVENT_RUNBOOK_STEP: return "runbook.step";
+  case SIREN_EVENT_RUNBOOK_FINISHED: return "runbook.finished";
   default: return "unknown";
   }
 }
@@ -225,6 +232,7 @@ SIREN_EXTERN void siren_engine_free(siren_engine *e) {
   for (size_t i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
   sr_free(&e->mem, e->prep);
   sr_incidents_free(e);
+  sr_runbooks_free(e);
   sr_free(&e->mem, e->recbuf);
   sr_free(&e->mem, e->sealbuf);
   sr_free(&e->mem, e->problems);
@@ -307,6 +315,7 @@ void *sr_prep_take(siren_engine *e, size_t i) {
 
 static void prep_discard(siren_engine *e) {
   sr_analysis_discard(e);
+  sr_runbook_discard(e);
   for (size_t i = 0; i < e->prep_count; i++) {
     sr_free(&e->mem, e->prep[i]);
     e->prep[i] = NULL;
@@ -355,6 +364,7 @@ static int is_directory(uint8_t type) {
 
 static int prepare(siren_engine *e, sr_rec *r) {
   if (is_directory(r->type)) return sr_contact_prepare(e, r);
+  if (r->type >= SR_REC_RUNBOOK_LOAD) return sr_runbook_prepare(e, r);
   if (r->type <= SR_REC_TIMER) return sr_engagement_prepare(e, r);
   if (r->type >= SR_REC_TL_CREATE && r->type <= SR_REC_TL_DELETE)
     return sr_timeline_prepare(e, r);
@@ -365,6 +375,8 @@ static int prepare(siren_engine *e, sr_rec *r) {
 static void commit(siren_engine *e, sr_rec *r) {
   if (is_directory(r->type))
     sr_contact_commit(e, r);
+  else if (r->type >= SR_REC_RUNBOOK_LOAD)
+    sr_runbook_commit(e, r);
   else if (r->type <= SR_REC_TIMER)
     sr_engagement_commit(e, r);
   else if (r->type >= SR_REC_TL_CREATE && r->type <= SR_REC_TL_DELETE)

@@ -656,6 +656,7 @@ static void commit_resolve(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
     ev.incident = (siren_id)ii + 1;
     sr_emit(e, &ev);
   }
+  sr_exec_cancel_for_incident(e, r->time, ii + 1);
   post(e, r->time, ii, "resolved", "Incident %u resolved (%s): %s", ii + 1, reason, inc->title);
 }
 
@@ -830,6 +831,25 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
     return rc;
   }
   if (p->runbook && *p->runbook) {
+    /* A loaded runbook starts now; otherwise the action is recorded as pending. */
+    uint32_t bi;
+    if (sr_runbook_index(e, p->runbook, &bi)) {
+      const char *involved[MAX_ITEMS + 1];
+      size_t ninv = 0;
+      if (s->trigger_arn && *s->trigger_arn) involved[ninv++] = s->trigger_arn;
+      for (size_t k = 0; k < s->item_count; k++)
+        if (s->item_types[k] == SIREN_ITEM_INVOLVED_RESOURCE && !item_dup_in_spec(s, k))
+          involved[ninv++] = s->items[2 * k].p;
+      char why[200];
+      rc = sr_exec_prepare_for_plan(e, t, bi, p, arn, involved, ninv, ii + 1, why, sizeof why);
+      if (rc == SIREN_OK) {
+        e->stash_exec = 1;
+        return SIREN_OK;
+      }
+      if (rc == SIREN_ENOMEM) return rc;
+      /* Parameters the runbook refuses: recorded as pending, with why. */
+    }
+    e->stash_exec = 0;
     sr_buf rb = {&e->mem, NULL, 0, 0, 0};
     runbook_json(&rb, p, arn, s);
     if (keep_json(e, &rb)) return SIREN_ENOMEM;
@@ -901,7 +921,10 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   } else {
     commit_engage(e, r, &c, ii, p);
   }
-  if (p->runbook && *p->runbook) {
+  if (p->runbook && *p->runbook && e->stash_exec) {
+    e->stash_exec = 0;
+    sr_exec_commit_prepared(e, r);
+  } else if (p->runbook && *p->runbook) {
     sr_tl_add(e, ii, SR_TL_RUNBOOK_PENDING, r->time, 0, 0, take(&c), 0);
     inc_event(e, &ev, SIREN_EVENT_RUNBOOK_PENDING, r->time, ii);
     ev.text = p->runbook;
@@ -1437,6 +1460,8 @@ int sr_incident_timer_valid(const siren_engine *e, const sr_timer *t) {
            e->incidents[t->ref].resolve_gen == t->gen;
   case SR_TIMER_HEARTBEAT:
     return !e->heartbeats[t->ref].deleted && e->heartbeats[t->ref].gen == t->gen;
+  case SR_TIMER_STEP:
+    return sr_exec_timer_valid(e, t);
   default:
     return 0;
   }
@@ -1448,6 +1473,7 @@ static const siren_response_plan *live_plan(const siren_engine *e, const sr_inci
 }
 
 int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
+  if (r->ints[0] == SR_TIMER_STEP) return sr_exec_timer_prepare(e, r);
   int64_t kind = r->ints[0], ref = r->ints[1];
   sr_timer t = {r->time, 0, (uint32_t)ref, (uint32_t)r->ints[2], (uint8_t)kind};
   if (kind == SR_TIMER_ACK || kind == SR_TIMER_RESOLVE) {
@@ -1473,6 +1499,10 @@ int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
 }
 
 void sr_incident_timer_fire(siren_engine *e, sr_rec *r) {
+  if (r->ints[0] == SR_TIMER_STEP) {
+    sr_exec_timer_fire(e, r);
+    return;
+  }
   uint32_t ref = (uint32_t)r->ints[1];
   cursor c = {e, 0};
   siren_event ev;

@@ -150,7 +150,8 @@ enum {
   SR_TIMER_RETRY = 2,
   SR_TIMER_ACK = 3,       /* ref = incident: acknowledgement timeout */
   SR_TIMER_RESOLVE = 4,   /* ref = incident: auto-resolve */
-  SR_TIMER_HEARTBEAT = 5  /* ref = heartbeat: interval ran out */
+  SR_TIMER_HEARTBEAT = 5, /* ref = heartbeat: interval ran out */
+  SR_TIMER_STEP = 6       /* ref = execution: a sleep ends, a step times out */
 };
 
 typedef struct sr_timer {
@@ -195,7 +196,8 @@ enum {
   SR_TL_CREATED, SR_TL_DEDUPLICATED, SR_TL_UPDATED, SR_TL_RESOLVED, SR_TL_REOPENED,
   SR_TL_MAINTENANCE, SR_TL_REENGAGED, SR_TL_ENG_STARTED, SR_TL_ESCALATED,
   SR_TL_COMPLETED, SR_TL_PAGE_SENT, SR_TL_PAGE_ACCEPTED, SR_TL_ITEM_ADDED, SR_TL_ITEM_REMOVED,
-  SR_TL_RUNBOOK_PENDING, SR_TL_KIND_COUNT
+  SR_TL_RUNBOOK_PENDING, SR_TL_RUNBOOK_STARTED, SR_TL_RUNBOOK_STEP,
+  SR_TL_RUNBOOK_FINISHED, SR_TL_KIND_COUNT
 };
 
 typedef struct sr_tl {
@@ -311,7 +313,14 @@ enum {
   SR_REC_ACTION_ADD = 28,
   SR_REC_ACTION_STATUS = 29,
   SR_REC_SNAPSHOT = 30, /* = SIREN_RECORD_SNAPSHOT */
-  SR_REC_TYPE_MAX = 30
+  /* Runbooks and executions (runbook.c), contiguous from here. */
+  SR_REC_RUNBOOK_LOAD = 31,
+  SR_REC_RUNBOOK_DELETE = 32,
+  SR_REC_EXEC_START = 33,
+  SR_REC_EXEC_SIGNAL = 34,
+  SR_REC_EXEC_STOP = 35,
+  SR_REC_ACTION_RESULT = 36,
+  SR_REC_TYPE_MAX = 36
 };
 
 typedef struct sr_str {
@@ -384,9 +393,11 @@ struct siren_engine {
   size_t analysis_count, analysis_cap;
   char *render;           /* timeline data rendered for a query */
   size_t render_cap;
+  struct sr_rbstate *rbs; /* runbooks and executions (runbook.c), or NULL */
   uint32_t stash;         /* prepare -> commit: a decision both must share */
   uint32_t stash_result;  /* commit -> command: the incident started */
   int stash_merged;       /* ... and whether it was a merge */
+  int stash_exec;         /* incident start: an execution was prepared too */
   void *stash_frozen;     /* analysis.c: the copy an ANALYSIS_CREATE prepared */
 
   /* Allocations a record's prepare step made for its commit step to take. */
@@ -536,6 +547,42 @@ void sr_buf_fmt(sr_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* runbook.c */
+typedef struct sr_rbstate sr_rbstate;
+int sr_runbook_prepare(siren_engine *e, sr_rec *r);
+void sr_runbook_commit(siren_engine *e, sr_rec *r);
+void sr_runbook_discard(siren_engine *e);
+void sr_runbooks_free(siren_engine *e);
+/* After siren_engine_open(): announces again the host actions that are
+ * running (their outcome was never reported). Returns how many. */
+uint32_t sr_exec_reannounce(siren_engine *e);
+/* 1 when any runbook was loaded or any execution started. */
+int sr_runbooks_present(const siren_engine *e);
+int sr_exec_timer_valid(const siren_engine *e, const sr_timer *t);
+int sr_exec_timer_prepare(siren_engine *e, sr_rec *r);
+void sr_exec_timer_fire(siren_engine *e, sr_rec *r);
+/* Prepares a new execution of runbook index bi with parameters as (name,
+ * JSON value) pairs; commit with sr_runbook_commit_start(). */
+int sr_exec_prepare_start(siren_engine *e, int64_t now, uint32_t bi, const sr_str *names,
+                          const sr_str *values, size_t n, uint8_t mode, const char *token,
+                          uint32_t incident, char *why, size_t whycap);
+
+/* 1 and *bi when a runbook of that name is loaded. */
+int sr_runbook_index(const siren_engine *e, const char *name, uint32_t *bi);
+/* Prepares the execution a response plan's action starts for incident
+ * (1-based): static parameters converted to the runbook's types, dynamic
+ * ones filled in. SIREN_EINVAL (why says it) when the runbook refuses them. */
+int sr_exec_prepare_for_plan(siren_engine *e, int64_t now, uint32_t bi,
+                             const siren_response_plan *p, const char *arn,
+                             const char *const *involved, size_t ninvolved, uint32_t incident,
+                             char *why, size_t whycap);
+/* Applies what sr_exec_prepare_* stashed (inside the commit of the record
+ * that prepared it). */
+void sr_exec_commit_prepared(siren_engine *e, sr_rec *r);
+/* Cancels the incident's running executions (no onCancel steps: the
+ * incident is over). Allocates nothing. */
+void sr_exec_cancel_for_incident(siren_engine *e, int64_t t, uint32_t incident);
 
 /* snapshot.c: the whole state as one record, and back. */
 int sr_snapshot_build(siren_engine *e, sr_rec *r);

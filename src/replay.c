@@ -156,6 +156,7 @@ SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
   e->cb_failed = 0;
   uint32_t n = reannounce(e);
   if (report) report->reannounced = n;
+  (void)sr_exec_reannounce(e);
   if (e->cb_failed) return sr_err(e, SIREN_ECALLBACK, "notify failed while announcing pages again");
   return SIREN_OK;
 }
@@ -170,7 +171,7 @@ SIREN_EXTERN int siren_engine_snapshot(siren_engine *e) {
   r.seq = e->seq + 1;
   rc = sr_snapshot_build(e, &r);
   if (rc == SIREN_OK) rc = sr_store(e, &r);
-  else sr_err(e, rc, rc == SIREN_ENOMEM ? "out of memory" : "snapshot failed");
+  else if (rc == SIREN_ENOMEM) sr_err(e, rc, "out of memory");
   sr_rec_free(&e->mem, &r);
   if (rc == SIREN_OK) e->since_snapshot = 0;
   return sr_end(e, rc);

@@ -411,6 +411,10 @@ static void put_analyses(wr *w) {
 }
 
 int sr_snapshot_build(siren_engine *e, sr_rec *r) {
+  /* Runbooks and their executions are not in format version 1: refuse
+   * rather than write a snapshot that would lose them. */
+  if (sr_runbooks_present(e))
+    return sr_err(e, SIREN_ESTATE, "snapshots do not cover runbooks and executions yet");
   plan_table t;
   int rc = plan_table_build(e, &t);
   if (rc) {

@@ -153,7 +153,8 @@ static const char *const kind_names[SR_TL_KIND_COUNT] = {
     "", "incident.created", "incident.deduplicated", "incident.updated", "incident.resolved",
     "incident.reopened", "incident.maintenance", "incident.reengaged", "engagement.started",
     "engagement.escalated", "engagement.completed", "page.sent",
-    "page.accepted", "related_item.added", "related_item.removed", "runbook.pending"};
+    "page.accepted", "related_item.added", "related_item.removed", "runbook.pending",
+    "runbook.started", "runbook.step", "runbook.finished"};
 
 const char *sr_tl_type_name(const sr_tl *t) {
   return t->kind == SR_TL_CUSTOM ? t->s[0] : kind_names[t->kind];

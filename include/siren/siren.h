@@ -101,7 +101,9 @@ typedef enum siren_notify_kind {
   SIREN_NOTIFY_PAGE = 1,           /* a page to one contact channel */
   SIREN_NOTIFY_ACTIVATION_CODE = 2, /* a 6-digit activation code to a channel */
   SIREN_NOTIFY_CHAT = 3,           /* a message for an incident's chat channel */
-  SIREN_NOTIFY_TARGET = 4          /* a message for an incident's notification target */
+  SIREN_NOTIFY_TARGET = 4,         /* a message for an incident's notification target */
+  SIREN_NOTIFY_ACTION = 5          /* a runbook step for the host to run; report the
+                                      outcome with siren_action_result() */
 } siren_notify_kind;
 
 /*
@@ -132,6 +134,11 @@ typedef struct siren_notification {
   const char *text;        /* CHAT, TARGET: a line a person can read */
   const char *message;     /* CHAT, TARGET: "opened", "impact", "escalated",
                               "acknowledged", "resolved" or "reopened" */
+  siren_id execution;      /* ACTION: the execution */
+  const char *step;        /* ACTION: the step's name */
+  const char *action;      /* ACTION: the action, e.g. "aws:executeScript" */
+  const char *inputs;      /* ACTION: the step's inputs, resolved, as a JSON object */
+  uint32_t attempt;        /* ACTION: from 1 */
 } siren_notification;
 #define SIREN_NOTIFICATION_VERSION 2
 
@@ -169,7 +176,11 @@ typedef enum siren_event_type {
   SIREN_EVENT_INCIDENT_REENGAGED = 24,/* reason = why */
   SIREN_EVENT_HEARTBEAT_MISSED = 25,  /* reason = the heartbeat's name */
   SIREN_EVENT_RUNBOOK_PENDING = 26,   /* text = the runbook's name */
-  SIREN_EVENT_ANALYSIS_CREATED = 27   /* related = the analysis id */
+  SIREN_EVENT_ANALYSIS_CREATED = 27,  /* related = the analysis id */
+  SIREN_EVENT_RUNBOOK_STARTED = 28,   /* related = the execution, text = the runbook */
+  SIREN_EVENT_RUNBOOK_STEP = 29,      /* related = the execution, channel = the step,
+                                         reason = its status name */
+  SIREN_EVENT_RUNBOOK_FINISHED = 30   /* related = the execution, reason = its status */
 } siren_event_type;
 
 /* Pointers are valid only during the callback. Members that do not apply to
@@ -345,8 +356,10 @@ SIREN_EXTERN uint64_t siren_engine_record_count(const siren_engine *engine);
  * from the records and announces again, with the same page id, every page of
  * an active engagement that has no receipt and was not accepted: pages are
  * delivered at least once (hosts drop duplicates by page id; report SENT
- * receipts to keep the repeats to what was really lost). Chat and
- * notification-target messages are not repeated: at most once.
+ * receipts to keep the repeats to what was really lost). Host actions of
+ * runbook steps still running are announced again too (deduplicate by
+ * execution, step and attempt). Chat and notification-target messages are
+ * not repeated: at most once.
  */
 
 typedef struct siren_open_report {
@@ -1397,6 +1410,188 @@ SIREN_EXTERN int siren_analysis_set_action_item_status(siren_engine *engine, sir
                                                        uint32_t index, siren_action_status status);
 SIREN_EXTERN int siren_analysis_action_item_at(siren_action_item *out, siren_engine *engine,
                                                siren_id analysis, uint32_t index);
+
+/* --------------------------------------------------------------- runbooks */
+
+/*
+ * Runbooks are SSM Automation documents (schemaVersion 0.3, YAML or JSON) run
+ * as step state machines. siren decides which step runs next and when; it
+ * runs aws:pause, aws:sleep, aws:approve, aws:branch and aws:loop itself and
+ * hands every other action (aws:executeScript, aws:executeAwsApi,
+ * aws:runCommand, host-defined names, ...) to the host through notify
+ * (SIREN_NOTIFY_ACTION) with its inputs resolved; the host reports the
+ * outcome with siren_action_result().
+ */
+
+/*
+ * Loads (or replaces) the runbook called name (1-128 of [A-Za-z0-9_.-]) from
+ * a YAML or JSON document of length bytes. It is validated as a whole:
+ * schemaVersion "0.3", parameters (String, StringList, Integer, Boolean,
+ * MapList, StringMap; default, allowedValues, allowedPattern, min/maxItems,
+ * min/maxChars), mainSteps (names unique and [a-zA-Z0-9_]+, every nextStep,
+ * onFailure/onCancel step:X, branch NextStep and Default naming a step that
+ * exists, known branch operators, aws:loop bodies), outputs. On a problem
+ * nothing changes, SIREN_EINVAL is returned and siren_config_problems() lists
+ * every problem, one per line, each with its line:column. Executions already
+ * running keep the version they started with. Errors: SIREN_EINVAL,
+ * SIREN_ENOMEM, SIREN_ECALLBACK (storage).
+ */
+SIREN_EXTERN int siren_runbook_load(siren_engine *engine, const char *name, const char *text,
+                                    size_t length);
+/* Deletes a runbook; running executions keep it. */
+SIREN_EXTERN int siren_runbook_delete(siren_engine *engine, const char *name);
+
+typedef struct siren_runbook_info {
+  unsigned int version; /* SIREN_RUNBOOK_INFO_VERSION */
+  const char *name;
+  const char *description;     /* or "" */
+  const char *assume_role;     /* or "" */
+  uint32_t parameter_count;
+  uint32_t step_count;         /* mainSteps, not counting loop bodies */
+  uint32_t output_count;
+} siren_runbook_info;
+#define SIREN_RUNBOOK_INFO_VERSION 1
+#define SIREN_RUNBOOK_INFO_INIT {SIREN_RUNBOOK_INFO_VERSION, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_runbook_info_init(siren_runbook_info *info, unsigned int version);
+SIREN_EXTERN int siren_runbook_get(siren_runbook_info *out, siren_engine *engine,
+                                   const char *name);
+/* The number of runbooks and the name of the i-th (in load order), or NULL. */
+SIREN_EXTERN uint32_t siren_runbook_count(const siren_engine *engine);
+SIREN_EXTERN const char *siren_runbook_name_at(const siren_engine *engine, uint32_t i);
+
+/* Execution and step statuses, as AWS names them. */
+typedef enum siren_exec_status {
+  SIREN_EXEC_PENDING = 1,
+  SIREN_EXEC_IN_PROGRESS = 2,
+  SIREN_EXEC_WAITING = 3,
+  SIREN_EXEC_SUCCESS = 4,
+  SIREN_EXEC_TIMED_OUT = 5,
+  SIREN_EXEC_CANCELLING = 6,
+  SIREN_EXEC_CANCELLED = 7,
+  SIREN_EXEC_FAILED = 8,
+  SIREN_EXEC_EXITED = 9  /* a step with isEnd ended the execution early */
+} siren_exec_status;
+/* "Pending", "InProgress", "Waiting", "Success", "TimedOut", "Cancelling",
+ * "Cancelled", "Failed", "Exited"; "" for an unknown value. */
+SIREN_EXTERN const char *siren_exec_status_name(siren_exec_status status);
+
+typedef enum siren_exec_mode {
+  SIREN_MODE_AUTO = 1,        /* each step starts when the one before it ends */
+  SIREN_MODE_INTERACTIVE = 2  /* each step waits for a StartStep signal */
+} siren_exec_mode;
+
+typedef struct siren_execution_params {
+  unsigned int version;        /* SIREN_EXECUTION_PARAMS_VERSION */
+  const char *runbook;         /* required */
+  size_t param_count;          /* values of the document's parameters; dynamic must be NONE */
+  const siren_runbook_param *params;
+  siren_exec_mode mode;        /* 0 = AUTO */
+  const char *client_token;    /* optional, <= 64: a repeat returns the same execution */
+  siren_id incident;           /* optional: step changes go on its timeline */
+} siren_execution_params;
+#define SIREN_EXECUTION_PARAMS_VERSION 1
+#define SIREN_EXECUTION_PARAMS_INIT {SIREN_EXECUTION_PARAMS_VERSION, 0, 0, 0, (siren_exec_mode)0, 0, 0}
+SIREN_EXTERN int siren_execution_params_init(siren_execution_params *p, unsigned int version);
+
+/*
+ * Starts an execution (AWS StartAutomationExecution). Parameter values are
+ * checked against the document (type, allowedValues, min/max; a missing one
+ * takes its default, a missing required one is SIREN_EINVAL naming it). In
+ * AUTO mode the first step starts at once. An incident whose response plan
+ * names a loaded runbook starts it this way itself, with the plan's
+ * parameters and its dynamic parameters filled in. Errors: SIREN_EINVAL,
+ * SIREN_ENOTFOUND (runbook), SIREN_ECALLBACK (a notify failed; it runs).
+ */
+SIREN_EXTERN int siren_execution_start(siren_id *id, siren_engine *engine,
+                                       const siren_execution_params *params);
+
+/* Signals (AWS SendAutomationSignal). */
+typedef enum siren_signal {
+  SIREN_SIGNAL_APPROVE = 1,    /* an aws:approve step: approver required */
+  SIREN_SIGNAL_REJECT = 2,     /* an aws:approve step: the step fails */
+  SIREN_SIGNAL_RESUME = 3,     /* an aws:pause step: it succeeds */
+  SIREN_SIGNAL_START_STEP = 4, /* INTERACTIVE mode: run step */
+  SIREN_SIGNAL_STOP_STEP = 5   /* stop the running step: it is Cancelled, onFailure applies */
+} siren_signal;
+
+/*
+ * Sends a signal to an execution. step names the step for START_STEP and
+ * STOP_STEP (NULL: the current one); approver is required for APPROVE and
+ * REJECT and must be one of the step's Approvers when it lists any; comment
+ * may be NULL. Errors: SIREN_ENOTFOUND (execution or step), SIREN_ESTATE
+ * (the execution or step is not waiting for that signal), SIREN_EDENIED (an
+ * approver not in the list, or one who already voted), SIREN_EINVAL.
+ */
+SIREN_EXTERN int siren_execution_signal(siren_engine *engine, siren_id execution,
+                                        siren_signal signal, const char *step,
+                                        const char *approver, const char *comment);
+
+typedef enum siren_stop_type {
+  SIREN_STOP_CANCEL = 1,   /* the running step is cancelled, its onCancel step runs */
+  SIREN_STOP_COMPLETE = 2  /* the execution ends now as Success; steps not run stay Pending */
+} siren_stop_type;
+/* Stops an execution (AWS StopAutomationExecution). SIREN_ESTATE when it has
+ * already ended. */
+SIREN_EXTERN int siren_execution_stop(siren_engine *engine, siren_id execution,
+                                      siren_stop_type type);
+
+/*
+ * Reports the outcome of a host action (a SIREN_NOTIFY_ACTION notification):
+ * for attempt `attempt` of step `step` of execution. failure NULL means
+ * success, with outputs a JSON object of the step's outputs by name ("{}" or
+ * NULL when none). A failure message (1-2048 bytes) fails the attempt; the
+ * step is tried again while attempts remain (maxAttempts), then onFailure
+ * applies. A host refuses an action it does not implement by failing it
+ * ("not implemented: aws:runCommand"). A report for an attempt that is no
+ * longer running (timed out, cancelled) is SIREN_ESTATE and changes nothing.
+ * Errors: SIREN_ENOTFOUND, SIREN_ESTATE, SIREN_EINVAL (outputs not a JSON
+ * object).
+ */
+SIREN_EXTERN int siren_action_result(siren_engine *engine, siren_id execution, const char *step,
+                                     uint32_t attempt, const char *outputs, const char *failure);
+
+typedef struct siren_execution_info {
+  unsigned int version;        /* SIREN_EXECUTION_INFO_VERSION */
+  siren_id id;
+  const char *runbook;
+  siren_exec_status status;
+  siren_exec_mode mode;
+  siren_id incident;           /* or 0 */
+  int64_t start_time;
+  int64_t end_time;            /* or 0 */
+  const char *current_step;    /* the step running or waiting, or "" */
+  const char *failure_message; /* or "" */
+  const char *parameters;      /* the resolved parameters, a JSON object */
+  const char *outputs;         /* the document's outputs, a JSON object ("{}" before the end) */
+  uint32_t step_count;         /* steps, loop bodies included */
+} siren_execution_info;
+#define SIREN_EXECUTION_INFO_VERSION 1
+#define SIREN_EXECUTION_INFO_INIT {SIREN_EXECUTION_INFO_VERSION, 0, 0, (siren_exec_status)0, (siren_exec_mode)0, 0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_execution_info_init(siren_execution_info *info, unsigned int version);
+SIREN_EXTERN int siren_execution_get(siren_execution_info *out, siren_engine *engine,
+                                     siren_id execution);
+
+typedef struct siren_step_info {
+  unsigned int version;        /* SIREN_STEP_INFO_VERSION */
+  const char *name;
+  const char *action;
+  siren_exec_status status;    /* a step a branch skipped stays PENDING */
+  uint32_t attempts;
+  int64_t start_time;          /* of the last run, or 0 */
+  int64_t end_time;            /* or 0 */
+  const char *inputs;          /* resolved inputs of the last run (JSON), or "" */
+  const char *outputs;         /* a JSON object, or "" */
+  const char *failure_message; /* or "" */
+  uint32_t iteration;          /* loop bodies: the iteration of the last run, from 0 */
+} siren_step_info;
+#define SIREN_STEP_INFO_VERSION 1
+#define SIREN_STEP_INFO_INIT {SIREN_STEP_INFO_VERSION, 0, 0, (siren_exec_status)0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_step_info_init(siren_step_info *info, unsigned int version);
+/* Step i of an execution: mainSteps in document order, then loop bodies. */
+SIREN_EXTERN int siren_execution_step_at(siren_step_info *out, siren_engine *engine,
+                                         siren_id execution, uint32_t i);
+/* Executions, oldest first (count-then-fill). */
+SIREN_EXTERN int siren_executions(siren_id *ids, size_t cap, size_t *total, siren_engine *engine);
 
 /* ---------------------------------------------------------- configuration */
 

@@ -47,6 +47,13 @@ static int cb_notify(const siren_notification *n, void *ud) {
       x->incident = n->incident;
       copy(x->text, sizeof x->text, n->text);
       copy(x->message, sizeof x->message, n->message);
+      if (n->kind == SIREN_NOTIFY_ACTION) {
+        x->execution = n->execution;
+        copy(x->step, sizeof x->step, n->step);
+        copy(x->action, sizeof x->action, n->action);
+        copy(x->inputs, sizeof x->inputs, n->inputs);
+        x->attempt = n->attempt;
+      }
     }
   }
   return th->fail_notify;

@@ -23,6 +23,9 @@ typedef struct th_notice {
   uint32_t stage;
   siren_id incident;   /* v2 */
   char text[256], message[24];
+  siren_id execution;  /* ACTION */
+  char step[64], action[64], inputs[512];
+  uint32_t attempt;
 } th_notice;
 
 typedef struct th_host {

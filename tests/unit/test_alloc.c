@@ -91,6 +91,7 @@ static int last_notice(const ctx *c, siren_notify_kind kind, const char *contact
     if (c->th->notices[i].kind == kind && strcmp(c->th->notices[i].contact, contact) == 0) return (int)i;
   return -1;
 }
+/* (Action notices have contact "".) */
 
 static int preview(ctx *c, const char *contact, const char *ack_contact, uint32_t minute) {
   siren_preview_page out[16];
@@ -254,6 +255,51 @@ static int incident_step(ctx *c, int i, kind *k) {
   case 17: return siren_analysis_set_action_item_status(c->e, 1, 0, SIREN_ACTION_CLOSED);
   case 18: *k = K_ADVANCE; return run_until(c, 120);
   case 19: {
+    static const char *doc =
+        "schemaVersion: '0.3'\n"
+        "parameters:\n"
+        "  Id: {type: String, default: i-1}\n"
+        "  Hosts: {type: StringList, default: [a, b]}\n"
+        "mainSteps:\n"
+        "  - name: act\n"
+        "    action: host:do\n"
+        "    timeoutSeconds: 30\n"
+        "    maxAttempts: 2\n"
+        "    inputs: {Id: '{{ Id }}', When: '{{ global:DATE_TIME }}'}\n"
+        "  - name: pick\n"
+        "    action: aws:branch\n"
+        "    inputs:\n"
+        "      Choices:\n"
+        "        - {NextStep: each, Variable: '{{ act.Ok }}', BooleanEquals: true}\n"
+        "      Default: wait\n"
+        "  - name: each\n"
+        "    action: aws:loop\n"
+        "    inputs:\n"
+        "      Iterators: '{{ Hosts }}'\n"
+        "      Steps:\n"
+        "        - name: nap\n"
+        "          action: aws:sleep\n"
+        "          inputs: {Duration: PT1M}\n"
+        "  - name: wait\n"
+        "    action: aws:pause\n"
+        "    inputs: {}\n";
+    return siren_runbook_load(c->e, "probe", doc, strlen(doc));
+  }
+  case 20: {
+    siren_execution_params p = SIREN_EXECUTION_PARAMS_INIT;
+    p.runbook = "probe";
+    siren_id id = 0;
+    return siren_execution_start(&id, c->e, &p);
+  }
+  case 21: *k = K_ADVANCE; return run_until(c, 120.6); /* the first attempt times out */
+  case 22: {
+    int n = last_notice(c, SIREN_NOTIFY_ACTION, "");
+    assert_true(n >= 0);
+    return siren_action_result(c->e, 1, "act", th->notices[n].attempt, "{\"Ok\":true}", NULL);
+  }
+  case 23: *k = K_ADVANCE; return run_until(c, 125);
+  case 24: return siren_execution_signal(c->e, 1, SIREN_SIGNAL_RESUME, NULL, NULL, NULL);
+  case 25: {
     *k = K_QUERY;
     size_t mark = c->log_len;
     int rc = incident_queries(c);
@@ -298,6 +344,16 @@ static int incident_queries(ctx *c) {
     siren_timeline_event fz = SIREN_TIMELINE_EVENT_INIT;
     if ((rc = siren_analysis_timeline_at(&fz, c->e, 1, ai.timeline_event_count - 1))) return rc;
     logf_(c, "analysis last %s\n", fz.event_type);
+    siren_execution_info xi = SIREN_EXECUTION_INFO_INIT;
+    if ((rc = siren_execution_get(&xi, c->e, 1))) return rc;
+    logf_(c, "execution %s %s outputs %s\n", siren_exec_status_name(xi.status), xi.current_step,
+          xi.outputs);
+    for (uint32_t s = 0; s < xi.step_count; s++) {
+      siren_step_info si = SIREN_STEP_INFO_INIT;
+      if ((rc = siren_execution_step_at(&si, c->e, 1, s))) return rc;
+      logf_(c, " %s %s attempts %u inputs %s\n", si.name, siren_exec_status_name(si.status),
+            si.attempts, si.inputs);
+    }
     return SIREN_OK;
   }
 }
@@ -555,6 +611,8 @@ static void every_allocation_failure_is_enomem_and_harmless(void **state) {
   assert_non_null(strstr(ref.log, "incident 1 Web tier CPU saturated status 2 impact 2 triggers 2 "
                                   "engagements 2 items 1 events "));
   assert_non_null(strstr(ref.log, "analysis events "));
+  assert_non_null(strstr(ref.log, "execution Success  outputs {}\n act Success attempts 2"));
+  assert_non_null(strstr(ref.log, " nap Success attempts 1"));
   assert_non_null(strstr(ref.log, "eng2 state 2 ack 0"));
   if (getenv("SIREN_SHOW_LOG")) fputs(ref.log, stderr);
   long total_allocs = host_a.alloc_count;
