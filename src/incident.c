@@ -616,7 +616,10 @@ static int prep_resolve(siren_engine *e, uint32_t ii, const char *reason) {
   sr_buf_str(&b, "{\"reason\":");
   sr_buf_json(&b, reason);
   sr_buf_str(&b, "}");
-  if (keep_json(e, &b) || sr_tl_reserve(e, 1 + e->incidents[ii].engagement_count)) return SIREN_ENOMEM;
+  /* Timeline: resolved, and a runbook.finished per execution it cancels. */
+  if (keep_json(e, &b) ||
+      sr_tl_reserve(e, 1 + e->incidents[ii].engagement_count + sr_exec_running_for_incident(e, ii + 1)))
+    return SIREN_ENOMEM;
   for (uint32_t en = e->incidents[ii].first_eng; en != SR_NONE;
        en = e->rt.engagements[en].next_in_incident)
     if (e->rt.engagements[en].state == SIREN_ENGAGEMENT_ACTIVE &&
@@ -744,9 +747,13 @@ static void commit_items(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii, con
 
 /* The runbook action's parameters with dynamic values filled in. */
 static void runbook_json(sr_buf *b, const siren_response_plan *p, const char *arn,
-                         const start_spec *s) {
+                         const start_spec *s, const char *refused) {
   sr_buf_str(b, "{\"runbook\":");
   sr_buf_json(b, p->runbook);
+  if (refused) {
+    sr_buf_str(b, ",\"refused\":");
+    sr_buf_json(b, refused);
+  }
   sr_buf_str(b, ",\"parameters\":{");
   for (size_t i = 0; i < p->runbook_param_count; i++) {
     const siren_runbook_param *q = &p->runbook_params[i];
@@ -833,6 +840,8 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
   if (p->runbook && *p->runbook) {
     /* A loaded runbook starts now; otherwise the action is recorded as pending. */
     uint32_t bi;
+    char why[200];
+    const char *refused = NULL;
     if (sr_runbook_index(e, p->runbook, &bi)) {
       const char *involved[MAX_ITEMS + 1];
       size_t ninv = 0;
@@ -840,7 +849,6 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
       for (size_t k = 0; k < s->item_count; k++)
         if (s->item_types[k] == SIREN_ITEM_INVOLVED_RESOURCE && !item_dup_in_spec(s, k))
           involved[ninv++] = s->items[2 * k].p;
-      char why[200];
       rc = sr_exec_prepare_for_plan(e, t, bi, p, arn, involved, ninv, ii + 1, why, sizeof why);
       if (rc == SIREN_OK) {
         e->stash_exec = 1;
@@ -848,10 +856,11 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
       }
       if (rc == SIREN_ENOMEM) return rc;
       /* Parameters the runbook refuses: recorded as pending, with why. */
+      refused = why;
     }
     e->stash_exec = 0;
     sr_buf rb = {&e->mem, NULL, 0, 0, 0};
-    runbook_json(&rb, p, arn, s);
+    runbook_json(&rb, p, arn, s, refused);
     if (keep_json(e, &rb)) return SIREN_ENOMEM;
   }
   return SIREN_OK;

@@ -583,6 +583,10 @@ void sr_exec_commit_prepared(siren_engine *e, sr_rec *r);
 /* Cancels the incident's running executions (no onCancel steps: the
  * incident is over). Allocates nothing. */
 void sr_exec_cancel_for_incident(siren_engine *e, int64_t t, uint32_t incident);
+/* How many executions of incident (1-based) are still running. */
+size_t sr_exec_running_for_incident(const siren_engine *e, uint32_t incident);
+/* The runbook name of execution id (1-based), or "". */
+const char *sr_exec_runbook_name(const siren_engine *e, uint64_t id);
 
 /* snapshot.c: the whole state as one record, and back. */
 int sr_snapshot_build(siren_engine *e, sr_rec *r);

@@ -413,16 +413,18 @@ static void arm(work *w, int64_t due) {
 static void advance_from(work *w, uint32_t i) {
   const sr_runbook *rb = w->x.rb;
   const sr_rb_step *s = &rb->steps[i];
-  if (s->is_end) {
+  /* isEnd ends the execution; inside a loop body (a nested runbook, as AWS
+   * describes it) it ends the iteration. */
+  if (s->is_end && s->loop == SR_NONE) {
     finish(w, SIREN_EXEC_SUCCESS, NULL);
     return;
   }
-  uint32_t next = s->next_step;
+  uint32_t next = s->is_end ? SR_NONE : s->next_step;
   if (next == SR_NONE) {
     uint32_t lp = s->loop;
     uint32_t end = lp == SR_NONE ? (uint32_t)rb->main_count
                                  : rb->steps[lp].body_first + rb->steps[lp].body_count;
-    if (i + 1 < end) {
+    if (i + 1 < end && !s->is_end) {
       next = i + 1;
     } else if (lp != SR_NONE) {
       /* End of the loop body: the next iteration, or the loop is done. */
@@ -486,7 +488,14 @@ static void step_failed(work *w, uint32_t i, uint8_t status, const char *why) {
     finish(w, status == SIREN_EXEC_TIMED_OUT ? SIREN_EXEC_TIMED_OUT : SIREN_EXEC_FAILED, msg);
     return;
   }
-  if (s->is_critical) w->x.failed_critical = 1;
+  if (s->is_critical) {
+    w->x.failed_critical = 1;
+    if (!w->x.failure) {
+      char msg[300];
+      snprintf(msg, sizeof msg, "critical step %s failed: %s", s->name, why);
+      set_str(w, &w->x.failure, msg, strlen(msg));
+    }
+  }
   if (s->on_failure == SR_ON_STEP) {
     start_step(w, s->on_failure_step);
     return;
@@ -680,11 +689,7 @@ static void run_step(work *w, uint32_t i, int retry) {
     }
     if (next == SR_NONE) next = s->branch_default;
     set_status(w, i, SIREN_EXEC_SUCCESS);
-    if (s->is_end) {
-      finish(w, SIREN_EXEC_SUCCESS, NULL);
-      return;
-    }
-    if (next == SR_NONE) {
+    if (next == SR_NONE || s->is_end) {
       advance_from(w, i);
       return;
     }
@@ -1683,24 +1688,51 @@ int sr_exec_prepare_for_plan(siren_engine *e, int64_t now, uint32_t bi,
   return rc;
 }
 
+size_t sr_exec_running_for_incident(const siren_engine *e, uint32_t incident) {
+  size_t n = 0;
+  for (size_t i = 0; e->rbs && i < e->rbs->exec_count; i++)
+    n += e->rbs->execs[i].incident == incident && !is_terminal(e->rbs->execs[i].status);
+  return n;
+}
+
+const char *sr_exec_runbook_name(const siren_engine *e, uint64_t id) {
+  if (!e->rbs || id == 0 || id > e->rbs->exec_count) return "";
+  return e->rbs->execs[id - 1].rb->name;
+}
+
+/* The incident is over: its executions stop where they are, without their
+ * onCancel steps (which would act on an incident nobody handles any more).
+ * The timeline entries are rendered when read (the capacity was reserved by
+ * the resolution's prepare), so nothing is allocated here. */
 void sr_exec_cancel_for_incident(siren_engine *e, int64_t t, uint32_t incident) {
   if (!e->rbs) return;
+  const char *arn = e->incidents[incident - 1].fixed[IF_ARN];
   for (size_t i = 0; i < e->rbs->exec_count; i++) {
     sr_xrun *x = &e->rbs->execs[i];
     if (x->incident != incident || is_terminal(x->status)) continue;
+    siren_event ev;
     if (x->cur != SR_NONE && !is_terminal(x->steps[x->cur].status) &&
         x->steps[x->cur].status != SIREN_EXEC_PENDING) {
       x->steps[x->cur].status = SIREN_EXEC_CANCELLED;
       x->steps[x->cur].end = t;
+      sr_event_init(&ev, SIREN_EVENT_RUNBOOK_STEP, t);
+      ev.related = (siren_id)i + 1;
+      ev.incident = incident;
+      ev.incident_id = arn;
+      ev.channel = x->rb->steps[x->cur].name;
+      ev.reason = "Cancelled";
+      sr_emit(e, &ev);
     }
     x->status = SIREN_EXEC_CANCELLED;
     x->end = t;
     x->cur = SR_NONE;
     x->gen++;
-    siren_event ev;
+    sr_tl_add(e, incident - 1, SR_TL_RUNBOOK_FINISHED, t, (int64_t)i + 1, SIREN_EXEC_CANCELLED,
+              NULL, 0);
     sr_event_init(&ev, SIREN_EVENT_RUNBOOK_FINISHED, t);
     ev.related = (siren_id)i + 1;
     ev.incident = incident;
+    ev.incident_id = arn;
     ev.reason = "Cancelled";
     ev.text = "the incident was resolved";
     sr_emit(e, &ev);

@@ -214,6 +214,14 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
     sr_buf_str(&b, "}");
     break;
   }
+  case SR_TL_RUNBOOK_FINISHED:
+    /* Written without data only when a resolution cancelled the execution. */
+    sr_buf_fmt(&b, "{\"execution\":%lld,\"runbook\":", (long long)t->a);
+    sr_buf_json(&b, sr_exec_runbook_name(e, (uint64_t)t->a));
+    sr_buf_str(&b, ",\"status\":");
+    sr_buf_json(&b, siren_exec_status_name((siren_exec_status)t->b));
+    sr_buf_str(&b, ",\"reason\":\"the incident was resolved\"}");
+    break;
   default:
     sr_buf_str(&b, "{}");
     break;

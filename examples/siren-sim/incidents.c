@@ -2,7 +2,7 @@
  * siren-sim's incident actions: response plans, incidents, related items,
  * timelines, heartbeats and post-incident analyses, read from scenario events
  * in the SSM Incidents API shape (camelCase keys, matched case-insensitively),
- * and the JSON lines for siren's incident events (types 15-28) and for the
+ * and the JSON lines for siren's incident events (types 15-27) and for the
  * query actions (ListTimeline, GetIncidentRecord, ListIncidents, GetAnalysis).
  *
  * Conventions of the scenario (siren-sim --help says them too):
@@ -189,6 +189,22 @@ static int get_text_or_json(const ctx *c, const sr_doc_node *m, const char *k, c
   return 0;
 }
 
+void *sim_tmp_alloc(sim *s, size_t n) { return tmp_alloc(s, n); }
+
+char *sim_node_json(const sr_doc_node *n) {
+  jbuf b = {NULL, 0, 0, 0};
+  jb_node(&b, n);
+  if (b.failed || !b.p) {
+    free(b.p);
+    return NULL;
+  }
+  return b.p;
+}
+
+int sim_text_or_json(const ctx *c, const sr_doc_node *m, const char *k, const char **out) {
+  return get_text_or_json(c, m, k, out);
+}
+
 /* ------------------------------------------------------ reading values */
 
 static const sr_doc_node *get(const sr_doc_node *m, const char *k) {
@@ -338,6 +354,12 @@ static const char *incident_arn(const ctx *c, siren_id id) {
   siren_incident_info info = SIREN_INCIDENT_INFO_INIT;
   return siren_incident_get(&info, c->e, id) == SIREN_OK ? info.arn : "";
 }
+
+int sim_pick_incident(const ctx *c, const sr_doc_node *a, siren_id *out) {
+  return pick_incident(c, a, out);
+}
+
+const char *sim_incident_arn(const ctx *c, siren_id id) { return incident_arn(c, id); }
 
 /* --------------------------------------------------------- response plans */
 

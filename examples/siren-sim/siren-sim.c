@@ -8,7 +8,9 @@
  * their chat.message events). It reads the scenario with siren's own
  * document reader (an internal header: this program is built inside the
  * tree). This file holds the host, the paging actions, --svg, --check and
- * main; incidents.c the incident actions and the incident events' lines.
+ * main; incidents.c the incident actions and the incident events' lines;
+ * runbooks.c the runbook actions, the host side of runbook steps and the
+ * runbook events' lines.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -176,6 +178,8 @@ static int cb_notify(const siren_notification *n, void *ud) {
     snprintf(c->contact, sizeof c->contact, "%s", n->contact);
     snprintf(c->channel, sizeof c->channel, "%s", n->channel);
     snprintf(c->code, sizeof c->code, "%s", n->code);
+  } else if (n->kind == SIREN_NOTIFY_ACTION) {
+    return sim_action_requested(s, n);
   }
   return 0;
 }
@@ -279,7 +283,7 @@ static int cb_event(const siren_event *ev, void *ud) {
       fprintf(f, ",\"repeat\":%d", (int)ev->stage);
       break;
     default:
-      if (sim_print_incident_event(f, ev)) break;
+      if (sim_print_incident_event(f, ev) || sim_print_runbook_event(f, ev)) break;
       sim_field_s(f, "contact", ev->contact);
       sim_field_s(f, "channel", ev->channel);
       if (*ev->reason) sim_field_s(f, "reason", ev->reason);
@@ -321,7 +325,7 @@ static int cb_event(const siren_event *ev, void *ud) {
 
 /* ------------------------------------------------------------- scenario */
 
-static char *read_file(const char *path, size_t *len) {
+char *sim_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
   size_t cap = 1 << 16, n = 0;
@@ -346,7 +350,16 @@ static char *read_file(const char *path, size_t *len) {
   }
   fclose(f);
   *len = n;
+  if (buf) buf[n] = '\0'; /* n < cap: the loop ends on a short read */
   return buf;
+}
+
+void sim_path(const char *scenario, const char *rel, char out[4096]) {
+  const char *slash = strrchr(scenario, '/');
+  if (rel[0] == '/' || !slash)
+    snprintf(out, 4096, "%s", rel);
+  else
+    snprintf(out, 4096, "%.*s/%s", (int)(slash - scenario), scenario, rel);
 }
 
 const char *sim_sget(const sr_doc_node *m, const char *k) {
@@ -446,24 +459,35 @@ static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
     }
     return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
-  if ((rc = sim_incident_action(c, action, a)) >= 0) {
+  if ((rc = sim_incident_action(c, action, a)) >= 0 || (rc = sim_runbook_action(c, action, a)) >= 0) {
     sim_tmp_free(c->s);
     return rc;
   }
   fprintf(stderr, "%s:%u:%u: unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
-                  "ActivateContactChannel, DeactivateContactChannel, %s)\n",
-          c->file, a->line, a->col, action, sim_incident_actions);
+                  "ActivateContactChannel, DeactivateContactChannel, %s, %s)\n",
+          c->file, a->line, a->col, action, sim_incident_actions, sim_runbook_actions);
   return 2;
 }
 
-static void run_to(siren_engine *e, sim *s, int64_t t) {
+/* Runs the clock to t: siren's deadlines, and the results the host reports
+ * by itself (first, when both are due at the same instant). 0 or an exit
+ * code. */
+static int run_to(const ctx *c, int64_t t) {
+  sim *s = c->s;
   for (;;) {
-    int64_t d = siren_engine_next_deadline(e);
+    int64_t d = siren_engine_next_deadline(c->e), h = sim_next_auto(s);
+    if (h <= t && h <= d) {
+      if (h > s->now) s->now = h;
+      int rc = sim_run_auto(c);
+      if (rc) return rc;
+      continue;
+    }
     if (d == SIREN_NO_DEADLINE || d > t) break;
     if (d > s->now) s->now = d;
-    if (siren_engine_advance(e, NULL) != SIREN_OK) break;
+    if (siren_engine_advance(c->e, NULL) != SIREN_OK) break;
   }
   if (t > s->now) s->now = t;
+  return 0;
 }
 
 /* ------------------------------------------------------------------ svg */
@@ -659,6 +683,27 @@ static const char *const usage[] = {
     "    title}. An analysis is named by analysis: ID or incident:, default\n"
     "    the one created last.\n"
     "\n",
+    "Runbook actions (SSM Automation API shape). An execution is named by\n"
+    "execution: ID (as runbook.started prints it), default the latest.\n"
+    "  LoadRunbook {name?, file (YAML or JSON, relative to the scenario; name\n"
+    "    defaults to its base name) | content (the document inline)}\n"
+    "  StartAutomationExecution {runbook (or documentName), parameters?\n"
+    "    {name: [values] or value}, mode? Auto|Interactive, clientToken?,\n"
+    "    incident?}. A response plan's runbook, once loaded, starts by itself\n"
+    "    with each incident of the plan.\n"
+    "  SendAutomationSignal {execution?, signalType Approve|Reject|Resume|\n"
+    "    StartStep|StopStep, step?, approver?, comment?}\n"
+    "  StopAutomationExecution {execution?, type? Cancel|Complete}\n"
+    "  CompleteAction {execution?, step? (default: the last action asked),\n"
+    "    attempt? (default: the last one asked of that step), outputs?\n"
+    "    {name: value} | failure?: message}: the host's report of a step\n"
+    "    siren handed it (printed as action.requested)\n"
+    "  GetAutomationExecution {execution?}: the execution and its steps\n"
+    "  actions: (top level) or HostActions (an event, replacing it): the host\n"
+    "    reports results by itself: {step or action name: {outputs {...} |\n"
+    "    failure: message, after?: duration}}, e.g.\n"
+    "    actions: {aws:executeScript: {outputs: {Healthy: true}, after: PT1M}}\n"
+    "\n",
     "Example:\n"
     "  start: 2026-01-05T09:00:00Z\n"
     "  until: PT30M\n"
@@ -721,7 +766,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   size_t len;
-  char *text = read_file(file, &len);
+  char *text = sim_read_file(file, &len);
   if (!text) {
     fprintf(stderr, "%s: cannot read %s: %s\n", prog, file, strerror(errno));
     return 2;
@@ -771,13 +816,9 @@ int main(int argc, char **argv) {
       goto done;
     }
     char path[4096];
-    const char *slash = strrchr(file, '/');
-    if (rel[0] == '/' || !slash)
-      snprintf(path, sizeof path, "%s", rel);
-    else
-      snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file, rel);
+    sim_path(file, rel, path);
     size_t ilen;
-    char *itext = read_file(path, &ilen);
+    char *itext = sim_read_file(path, &ilen);
     if (!itext) {
       exit_code = sim_fail_at(&c, inc->items[i], "include: cannot read \"%s\"", path);
       goto done;
@@ -805,6 +846,7 @@ int main(int argc, char **argv) {
     exit_code = sim_fail_at(&c, events, "%sevents: expected a list", "");
     goto done;
   }
+  if ((exit_code = sim_set_host_actions(&c, sr_doc_get_ci(root, "actions")))) goto done;
   int64_t last = s.start;
   for (size_t i = 0; events && i < events->count; i++) {
     const sr_doc_node *ev = events->items[i];
@@ -848,10 +890,14 @@ int main(int argc, char **argv) {
       exit_code = sim_fail_at(&c, ev, "%sevent: no action", "");
       goto done;
     }
-    run_to(e, &s, t);
+    if ((exit_code = run_to(&c, t))) goto done;
     if ((exit_code = run_action(&c, name, action))) goto done;
+    if (s.nomem) {
+      exit_code = sim_fail_at(&c, action, "%sout of memory", "");
+      goto done;
+    }
   }
-  run_to(e, &s, s.start + until);
+  if ((exit_code = run_to(&c, s.start + until))) goto done;
   if (svg && write_svg(&s, svg, s.start + until) != 0) {
     fprintf(stderr, "%s: cannot write %s\n", prog, svg);
     exit_code = 2;
@@ -864,5 +910,6 @@ done:
   free(s.codes);
   free(s.marks);
   sim_incidents_free(&s);
+  sim_runbooks_free(&s);
   return exit_code;
 }

@@ -1093,9 +1093,12 @@ SIREN_EXTERN int siren_incident_params_init(siren_incident_params *p, unsigned i
  * engagement whose incident_id is that arn (unless the plan is in a
  * maintenance window: the timeline says so; contacts a response plan engages
  * cannot be deleted), and
- * posts "opened" to its chat channels and notification targets. The plan's
- * runbook is recorded as a pending action on the timeline (runbooks do not
- * run yet in this version), its dynamic parameters resolved.
+ * posts "opened" to its chat channels and notification targets. When the
+ * plan names a loaded runbook (siren_runbook_load()), an execution of it
+ * starts with the plan's parameters, dynamic ones filled in (step changes go
+ * on the timeline); when the runbook is not loaded, or refuses the
+ * parameters, the action is recorded on the timeline as runbook.pending
+ * (with "refused": why).
  *
  * Errors: SIREN_EINVAL, SIREN_ENOTFOUND (plan), SIREN_ECALLBACK (a notify
  * failed: the incident exists, see siren_engagement_start()).
@@ -1134,8 +1137,10 @@ SIREN_EXTERN int siren_incident_changes_init(siren_incident_changes *u, unsigned
  * targets.
  *
  * Status RESOLVED resolves it: every engagement of the incident that is still
- * active is stopped (no page is sent for it afterwards), the pending runbook
- * action is cancelled, resolved_time is set, "resolved" is posted. A resolved
+ * active is stopped (no page is sent for it afterwards), its runbook
+ * executions still running are Cancelled where they stand (their onCancel
+ * steps do not run: the incident is over), resolved_time is set, "resolved"
+ * is posted. A resolved
  * incident stays resolved: a later trigger with the same dedupe string opens a
  * new incident. It can be reopened only explicitly, with status OPEN: it then
  * takes part in dedupe again and its auto-resolve clock starts again, but

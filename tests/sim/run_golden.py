@@ -4,7 +4,7 @@
 Each NAME.yaml here runs through siren-sim and its JSON Lines output must equal
 NAME.jsonl byte for byte (the goldens were checked by hand against the rules in
 siren.h; each scenario's comment says what it shows; incident-*.yaml cover the
-incident actions). Also checks the exit codes and messages for malformed input
+incident actions, runbook-*.yaml the runbook actions). Also checks the exit codes and messages for malformed input
 and refused actions, --check, --help and --svg.
 
 usage: run_golden.py SIREN_SIM TESTS_SIM_DIR EXAMPLES_DIR
@@ -30,7 +30,7 @@ def check(cond, what):
 
 
 goldens = sorted(f for f in os.listdir(here) if f.endswith(".yaml"))
-check(len(goldens) >= 14, f"at least 14 golden scenarios ({len(goldens)})")
+check(len(goldens) >= 23, f"at least 23 golden scenarios ({len(goldens)})")
 for name in goldens:
     p = run([name], here)
     want = open(os.path.join(here, name[:-5] + ".jsonl")).read()
@@ -66,6 +66,16 @@ check(p.returncode == 2, f"unreadable incident input exits 2 (got {p.returncode}
 check(p.stderr.startswith('incident-bad-input.yaml.in:9:36: status "CLOSED": expected OPEN or RESOLVED'),
       f"unreadable incident input names file:line:column ({p.stderr.strip()})")
 
+p = run(["runbook-bad.yaml.in"], here)
+check(p.returncode == 2, f"a runbook siren refuses exits 2 (got {p.returncode})")
+check(p.stderr == 'runbook-bad.yaml.in:7:16: LoadRunbook "bad": content 3:58: mainSteps[0].nextStep: no step "nope"\n',
+      f"a refused runbook names the content's position and the problem's line:column in it ({p.stderr.strip()})")
+
+p = run(["runbook-refused.yaml.in"], here)
+check(p.returncode == 1, f"a runbook action siren refuses exits 1 (got {p.returncode})")
+check(p.stderr == 'runbook-refused.yaml.in:11:27: SendAutomationSignal: step "wait" is not waiting for approval\n',
+      f"a refused signal names file:line:column and siren's message ({p.stderr.strip()})")
+
 p = run(["--check", "lint.yaml.in"], here)
 check(p.returncode == 1, f"--check with problems exits 1 (got {p.returncode})")
 check('"lonely": none of its 1 channels is activated' in p.stdout, "--check reports unactivated channels")
@@ -80,6 +90,10 @@ check(all(a in p.stdout for a in ("CreateResponsePlan", "StartIncident", "Update
                                   "UpdateRelatedItems", "CreateTimelineEvent", "ListTimeline",
                                   "CreateHeartbeat", "CreateAnalysis", "AddActionItem")),
       "--help documents the incident actions")
+check(all(a in p.stdout for a in ("LoadRunbook", "StartAutomationExecution", "SendAutomationSignal",
+                                  "StopAutomationExecution", "CompleteAction", "GetAutomationExecution",
+                                  "HostActions")),
+      "--help documents the runbook actions")
 
 with tempfile.TemporaryDirectory() as tmp:
     svg = os.path.join(tmp, "t.svg")

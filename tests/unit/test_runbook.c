@@ -302,6 +302,24 @@ static void loops_both_forms(void **state) {
   for (int k = 0; k < 5; k++) report(e, "{\"Healthy\":false}", NULL);
   assert_int_equal(status(e, y), SIREN_EXEC_SUCCESS);
   assert_int_equal(count_actions("probe"), 3 + 5);
+  /* isEnd inside a loop body ends the iteration, not the execution. */
+  static const char *ends =
+      "schemaVersion: '0.3'\n"
+      "mainSteps:\n"
+      "  - name: twice\n    action: aws:loop\n    inputs:\n      Iterators: [x, y]\n"
+      "      Steps:\n"
+      "        - {name: first, action: 'host:a', isEnd: true}\n"
+      "        - {name: never, action: 'host:b'}\n"
+      "  - {name: after, action: 'host:c'}\n";
+  load(e, "ends", ends);
+  siren_id z = run(e, "ends", NULL, 0, SIREN_MODE_AUTO);
+  report(e, "{}", NULL);
+  report(e, "{}", NULL);
+  assert_string_equal(current(e, z), "after");
+  report(e, "{}", NULL);
+  assert_int_equal(status(e, z), SIREN_EXEC_SUCCESS);
+  assert_int_equal(count_actions("first"), 2);
+  assert_int_equal(count_actions("never"), 0);
   done(e);
 }
 

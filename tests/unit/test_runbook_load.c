@@ -447,7 +447,8 @@ static void test_example_ec2(void **state) {
                                       "Validate", "CloseIncident"};
   assert_int_equal(b.rb->step_count, 5);
   assert_int_equal(b.rb->main_count, 5);
-  assert_int_equal(b.rb->param_count, 0);
+  assert_int_equal(b.rb->param_count, 1);
+  assert_string_equal(b.rb->params[0].name, "IncidentRecordArn");
   assert_string_equal(b.rb->description,
                       "Resolve high CPU utilization of an EC2 instance by adding the instance to "
                       "an\nAuto Scaling group.");
