@@ -856,6 +856,58 @@ void sr_runbook_discard(siren_engine *e) {
 
 /* Parameter values for an execution: the given ones checked against the
  * document, defaults for the rest. Builds the pack and the object. */
+/* One scalar against allowedValues and min/maxChars. */
+static int scalar_ok(const sr_rb_param *pp, const sr_doc_node *v, char *why, size_t whycap) {
+  if (v->kind == SR_DOC_STRING) {
+    if (pp->min_chars >= 0 && (int64_t)v->len < pp->min_chars) {
+      snprintf(why, whycap, "parameter \"%s\": shorter than minChars %lld", pp->name,
+               (long long)pp->min_chars);
+      return 0;
+    }
+    if (pp->max_chars >= 0 && (int64_t)v->len > pp->max_chars) {
+      snprintf(why, whycap, "parameter \"%s\": longer than maxChars %lld", pp->name,
+               (long long)pp->max_chars);
+      return 0;
+    }
+  }
+  if (!pp->allowed || pp->allowed->kind != SR_DOC_SEQ) return 1;
+  for (size_t i = 0; i < pp->allowed->count; i++) {
+    const sr_doc_node *a = pp->allowed->items[i];
+    if (a->kind == SR_DOC_INT && v->kind == SR_DOC_INT && a->i == v->i) return 1;
+    if (a->str && v->str && a->kind != SR_DOC_INT && strcmp(a->str, v->str) == 0) return 1;
+  }
+  snprintf(why, whycap, "parameter \"%s\": \"%.60s\" is not one of its allowedValues",
+           pp->name, v->str ? v->str : "");
+  return 0;
+}
+
+/* A given value (JSON text) against the parameter's rules. */
+static int value_ok(const sr_mem *m, const sr_rb_param *pp, const sr_str *json, char *why,
+                    size_t whycap, int *nomem) {
+  sr_doc *d = NULL;
+  int rc = sr_doc_parse_json(&d, m, json->p, json->n, NULL, NULL);
+  if (rc) {
+    *nomem = rc == SIREN_ENOMEM;
+    snprintf(why, whycap, "parameter \"%s\": not a valid value", pp->name);
+    return 0;
+  }
+  const sr_doc_node *v = sr_doc_root(d);
+  int ok = 1;
+  if (v->kind == SR_DOC_SEQ && pp->type == SR_PT_STRINGLIST) {
+    if ((pp->min_items >= 0 && (int64_t)v->count < pp->min_items) ||
+        (pp->max_items >= 0 && (int64_t)v->count > pp->max_items)) {
+      snprintf(why, whycap, "parameter \"%s\": %zu items, outside minItems/maxItems", pp->name,
+               v->count);
+      ok = 0;
+    }
+    for (size_t i = 0; ok && i < v->count; i++) ok = scalar_ok(pp, v->items[i], why, whycap);
+  } else if (v->kind != SR_DOC_SEQ && v->kind != SR_DOC_MAP) {
+    ok = scalar_ok(pp, v, why, whycap);
+  }
+  sr_doc_free(d);
+  return ok;
+}
+
 static int build_params(siren_engine *e, const sr_runbook *rb, const sr_str *names,
                         const sr_str *values /* JSON */, size_t n, char ***pack_out,
                         char **json_out, char *why, size_t whycap) {
@@ -869,9 +921,13 @@ static int build_params(siren_engine *e, const sr_runbook *rb, const sr_str *nam
     }
   }
   sr_str *v = sr_calloc(m, 2 * (rb->param_count ? rb->param_count : 1), sizeof *v);
-  sr_buf defaults[64];
+  sr_buf *defaults = sr_calloc(m, rb->param_count ? rb->param_count : 1, sizeof *defaults);
   size_t ndef = 0;
-  if (!v) return SIREN_ENOMEM;
+  if (!v || !defaults) {
+    sr_free(m, v);
+    sr_free(m, defaults);
+    return SIREN_ENOMEM;
+  }
   int rc = SIREN_OK;
   for (size_t p = 0; p < rb->param_count && rc == SIREN_OK; p++) {
     const sr_rb_param *pp = &rb->params[p];
@@ -881,7 +937,9 @@ static int build_params(siren_engine *e, const sr_runbook *rb, const sr_str *nam
     while (k < n && strcmp(names[k].p, pp->name) != 0) k++;
     if (k < n) {
       v[2 * p + 1] = values[k];
-    } else if (pp->def && ndef < 64) {
+      int nomem = 0;
+      if (!value_ok(m, pp, &values[k], why, whycap, &nomem)) rc = nomem ? SIREN_ENOMEM : SIREN_EINVAL;
+    } else if (pp->def) {
       sr_buf *b = &defaults[ndef++];
       *b = (sr_buf){m, NULL, 0, 0, 0};
       char err[64];
@@ -919,6 +977,7 @@ static int build_params(siren_engine *e, const sr_runbook *rb, const sr_str *nam
     }
   }
   for (size_t d = 0; d < ndef; d++) sr_free(m, defaults[d].p);
+  sr_free(m, defaults);
   sr_free(m, v);
   *pack_out = pack;
   *json_out = json;

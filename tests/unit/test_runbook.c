@@ -655,6 +655,46 @@ static void load_errors(void **state) {
   done(e);
 }
 
+static int start_with(siren_engine *e, const char *name, const char *const *vals, size_t n) {
+  siren_runbook_param p;
+  siren_runbook_param_init(&p, SIREN_RUNBOOK_PARAM_VERSION);
+  p.name = name;
+  p.value_count = n;
+  p.values = vals;
+  siren_execution_params xp = SIREN_EXECUTION_PARAMS_INIT;
+  xp.runbook = "rules";
+  xp.params = &p;
+  xp.param_count = 1;
+  siren_id id = 0;
+  return siren_execution_start(&id, e, &xp);
+}
+
+static void parameter_rules(void **state) {
+  (void)state;
+  siren_engine *e = fresh();
+  static const char *doc =
+      "schemaVersion: '0.3'\n"
+      "parameters:\n"
+      "  Env: {type: String, allowedValues: [prod, staging], default: staging}\n"
+      "  Ids: {type: StringList, minItems: 1, maxItems: 2, default: [i-1]}\n"
+      "  Note: {type: String, maxChars: 5, default: ok}\n"
+      "mainSteps:\n  - {name: p, action: 'aws:pause', inputs: {}}\n";
+  load(e, "rules", doc);
+  const char *prod = "prod", *dev = "dev", *ids[3] = {"a", "b", "c"}, *long_note = "too long";
+  assert_int_equal(start_with(e, "Env", &prod, 1), SIREN_OK);
+  assert_int_equal(start_with(e, "Env", &dev, 1), SIREN_EINVAL);
+  assert_non_null(strstr(siren_errmsg(e), "allowedValues"));
+  assert_int_equal(start_with(e, "Ids", ids, 2), SIREN_OK);
+  assert_int_equal(start_with(e, "Ids", ids, 3), SIREN_EINVAL);
+  assert_int_equal(start_with(e, "Ids", ids, 0), SIREN_EINVAL);
+  assert_int_equal(start_with(e, "Note", &long_note, 1), SIREN_EINVAL);
+  assert_non_null(strstr(siren_errmsg(e), "maxChars"));
+  size_t n = 0;
+  assert_int_equal(siren_executions(NULL, 0, &n, e), SIREN_OK);
+  assert_int_equal(n, 2);
+  done(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(five_pauses_walked_by_resume),
@@ -667,6 +707,7 @@ int main(void) {
       cmocka_unit_test(incident_starts_and_resolve_cancels),
       cmocka_unit_test(executions_survive_a_restart),
       cmocka_unit_test(load_errors),
+      cmocka_unit_test(parameter_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
