@@ -415,7 +415,9 @@ SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
  * Appends a snapshot record: the engine's whole state in one record, so that
  * replay can start there and the host can drop every record before it. The
  * host decides when (siren_engine_records_since_snapshot() helps). Errors:
- * SIREN_ENOMEM, SIREN_ECALLBACK (storage failed: nothing changed).
+ * SIREN_ENOMEM, SIREN_ECALLBACK (storage failed: nothing changed),
+ * SIREN_ESTATE once a runbook was loaded or an execution started: snapshot
+ * format 1 does not hold them yet, and siren refuses rather than lose them.
  */
 SIREN_EXTERN int siren_engine_snapshot(siren_engine *engine);
 
