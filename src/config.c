@@ -86,13 +86,17 @@ typedef struct cfg {
 
 /* ---------------------------------------------------------------- problems */
 
-static void problem_text(siren_engine *e, const char *line) {
+/* 0, or -1 when the text could not grow (the load must then fail with
+ * SIREN_ENOMEM: a problem, or a warning, is never dropped silently). */
+static int problem_text(siren_engine *e, const char *line) {
   size_t n = strlen(line);
-  if (sr_grow(&e->mem, (void **)&e->problems, &e->problems_cap, e->problems_len + n + 2, 1)) return;
+  if (sr_grow(&e->mem, (void **)&e->problems, &e->problems_cap, e->problems_len + n + 2, 1))
+    return -1;
   memcpy(e->problems + e->problems_len, line, n);
   e->problems_len += n;
   e->problems[e->problems_len++] = '\n';
   e->problems[e->problems_len] = '\0';
+  return 0;
 }
 
 static void problem(cfg *c, int is_error, const char *path, const char *fmt, ...)
@@ -107,7 +111,7 @@ static void problem(cfg *c, int is_error, const char *path, const char *fmt, ...
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   snprintf(line, sizeof line, "%s%s%s", path, *path ? ": " : "", msg);
-  problem_text(c->e, line);
+  if (problem_text(c->e, line)) c->nomem = 1;
   if (is_error)
     c->errors++;
   else

@@ -442,7 +442,12 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r) {
   }
   switch (r->type) {
   case SR_REC_CONTACT_CREATE: {
-    if (r->str_count != 2 || r->int_count != 1) return SIREN_ECORRUPT;
+    /* A record must obey what the command checked: replay (and a snapshot
+     * of its result) must never hold a state the API could not make. */
+    if (r->str_count != 2 || r->int_count != 1 || !sr_valid_alias(r->strs[0].p) ||
+        sr_contact_find(e, r->strs[0].p, NULL) || r->strs[1].n > SR_MAX_NAME ||
+        (r->ints[0] != SIREN_CONTACT_PERSONAL && r->ints[0] != SIREN_CONTACT_ESCALATION))
+      return SIREN_ECORRUPT;
     if (sr_grow(&e->mem, (void **)&e->contacts, &e->contact_cap, e->contact_count + 1,
                 sizeof(sr_contact)) ||
         sr_map_reserve(&e->mem, &e->aliases, 1))
@@ -453,7 +458,12 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r) {
     return sr_prep_str(e, &r->strs[0]) || sr_prep_str(e, &r->strs[1]) ? SIREN_ENOMEM : SIREN_OK;
   }
   case SR_REC_CHANNEL_CREATE:
-    if (r->str_count != 4) return SIREN_ECORRUPT;
+    if (r->str_count != 4 || r->int_count != 1 || c->type != SIREN_CONTACT_PERSONAL ||
+        r->strs[1].n < 1 || r->strs[1].n > SR_MAX_NAME || !sr_valid_type_name(r->strs[2].p) ||
+        !sr_valid_address(sr_kind_of(r->strs[2].p), r->strs[3].p) ||
+        (r->ints[0] & ~(int64_t)SIREN_CHANNEL_ACTIVATED) ||
+        sr_channel_find(e, c, r->strs[1].p, NULL))
+      return SIREN_ECORRUPT;
     if (sr_grow(&e->mem, (void **)&e->channels, &e->channel_cap, e->channel_count + 1,
                 sizeof(sr_channel)) ||
         sr_grow(&e->mem, (void **)&c->channels, &c->channel_cap, c->channel_count + 1,
@@ -469,11 +479,25 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r) {
     return sr_prep_keep(e, p);
   }
   case SR_REC_CONTACT_DELETE:
+    if (c->live_runs || sr_rplan_uses_contact(e, ci)) return SIREN_ECORRUPT;
+    for (size_t i = 0; i < e->contact_count; i++) {
+      const sr_contact *o = &e->contacts[i];
+      if (o->deleted || o->type != SIREN_CONTACT_ESCALATION) continue;
+      for (uint32_t s = 0; s < o->plan->stage_count; s++)
+        for (uint32_t t = 0; t < o->plan->stages[s].target_count; t++)
+          if (o->plan->stages[s].targets[t].ref == ci) return SIREN_ECORRUPT;
+    }
     return SIREN_OK;
-  default: /* channel commands */
-    if (r->str_count != 2 || !sr_channel_find(e, c, r->strs[1].p, NULL))
+  default: { /* channel commands */
+    uint32_t chi = 0;
+    if (r->str_count != 2 || !sr_channel_find(e, c, r->strs[1].p, &chi))
       return sr_err(e, SIREN_ENOTFOUND, "no channel \"%s\"", r->str_count > 1 ? r->strs[1].p : "");
+    if (r->type == SR_REC_CHANNEL_DELETE)
+      for (uint32_t s = 0; s < c->plan->stage_count; s++)
+        for (uint32_t t = 0; t < c->plan->stages[s].target_count; t++)
+          if (c->plan->stages[s].targets[t].ref == chi) return SIREN_ECORRUPT;
     return SIREN_OK;
+  }
   }
 }
 

@@ -24,7 +24,8 @@
  *  - An engine is not thread-safe: use one engine per thread, or hold a lock of
  *    your own around every call. Two engines never share state.
  *  - A host callback must not call back into the engine that called it. If it
- *    does, that inner call fails with SIREN_EBUSY and changes nothing.
+ *    does, that inner call fails with SIREN_EBUSY and changes nothing, not
+ *    even siren_errmsg() (which still describes the outer call).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -49,11 +50,11 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define SIREN_VERSION_MAJOR 0
-#define SIREN_VERSION_MINOR 1
+#define SIREN_VERSION_MINOR 2
 #define SIREN_VERSION_PATCH 0
-#define SIREN_VERSION_STRING "0.1.0"
+#define SIREN_VERSION_STRING "0.2.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
-#define SIREN_VERSION_NUMBER 100
+#define SIREN_VERSION_NUMBER 200
 
 /* The version of the library actually linked, as "MAJOR.MINOR.PATCH". Static
  * storage; never NULL. */
