@@ -483,6 +483,8 @@ void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page) {
   e->busy--;
   if (!rc) return;
   e->cb_failed = 1;
+  sr_log(e, SIREN_LOG_WARN, "notify callback failed (%d) for %s", rc,
+         page == SR_NONE ? "a message" : "a page: it gets an automatic ERROR receipt");
   sr_err(e, SIREN_ECALLBACK, "notify callback failed (%d)", rc);
   if (page == SR_NONE) return;
   sr_page *pg = &e->rt.pages[page];

@@ -137,7 +137,11 @@ SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
     siren_engine_free(e);
     return rc;
   }
-  if (st.code) sr_err(e, st.code, "%s", st.why);
+  if (st.code) {
+    sr_log(e, SIREN_LOG_WARN, "replay stopped at %s; the engine opened with what came before",
+           st.why);
+    sr_err(e, st.code, "%s", st.why);
+  }
   if (report) {
     report->records = records;
     report->bytes = bytes;
