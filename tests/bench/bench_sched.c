@@ -15,6 +15,8 @@
  *                          callback, p50/p99 over N incidents (target p99
  *                          <= 20 us), against the cost of a bare call of the
  *                          clock callback path (siren_engine_next_deadline).
+ *   bench_sched runbook N  steps/s through a 100-step runbook of branches and
+ *                          pauses, against read-only API calls.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -324,12 +326,56 @@ static int latency(long n) {
   return 0;
 }
 
+/* Steps/s through a 100-step runbook: 50 branches, each followed by a pause
+ * that a Resume signal ends; against the same number of read-only calls
+ * (siren_execution_get), the cost of crossing the API at all. */
+static int runbook(long n) {
+  host h;
+  memset(&h, 0, sizeof h);
+  h.now = INT64_C(1767603600000);
+  siren_engine *e = engine(&h, 0);
+  static char doc[64 * 1024];
+  size_t o = (size_t)snprintf(doc, sizeof doc,
+                              "schemaVersion: '0.3'\nparameters:\n  Mode: {type: String, default: fast}\n"
+                              "mainSteps:\n");
+  for (int k = 0; k < 50; k++)
+    o += (size_t)snprintf(doc + o, sizeof doc - o,
+                          "  - name: b%d\n    action: aws:branch\n    inputs:\n      Choices:\n"
+                          "        - {NextStep: p%d, Variable: '{{ Mode }}', StringEquals: fast}\n"
+                          "  - name: p%d\n    action: aws:pause\n    inputs: {}\n",
+                          k, k, k);
+  check(siren_runbook_load(e, "steps", doc, o), e, "load");
+  double t0 = now_s();
+  uint64_t steps = 0;
+  for (long i = 0; i < n; i++) {
+    siren_execution_params p = SIREN_EXECUTION_PARAMS_INIT;
+    p.runbook = "steps";
+    siren_id x = 0;
+    check(siren_execution_start(&x, e, &p), e, "start");
+    for (int k = 0; k < 50; k++)
+      check(siren_execution_signal(e, x, SIREN_SIGNAL_RESUME, NULL, NULL, NULL), e, "resume");
+    steps += 100;
+  }
+  double s = now_s() - t0;
+  t0 = now_s();
+  siren_execution_info info = SIREN_EXECUTION_INFO_INIT;
+  for (uint64_t i = 0; i < steps; i++) check(siren_execution_get(&info, e, 1), e, "get");
+  double q = now_s() - t0;
+  double rate = (double)steps / s, qrate = (double)steps / q;
+  printf("runbook: %ld executions of 100 steps (50 branches, 50 pauses resumed): %.0f steps/s; "
+         "a read-only API call runs at %.0f/s, so a step costs %.1f calls\n",
+         n, rate, qrate, qrate / rate);
+  siren_engine_free(e);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "sched";
   long n = argc > 2 ? atol(argv[2]) : 1000;
   if (strcmp(mode, "sched") == 0) return sched(n);
   if (strcmp(mode, "memory") == 0) return memory(n);
   if (strcmp(mode, "latency") == 0) return latency(n);
-  fprintf(stderr, "usage: bench_sched sched|memory|latency N\n");
+  if (strcmp(mode, "runbook") == 0) return runbook(n);
+  fprintf(stderr, "usage: bench_sched sched|memory|latency|runbook N\n");
   return 2;
 }
