@@ -1761,7 +1761,7 @@ const char *sr_exec_runbook_name(const siren_engine *e, uint64_t id) {
 
 /* The incident is over: its executions stop where they are, without their
  * onCancel steps (which would act on an incident nobody handles any more).
- * The timeline entries are rendered when read (the capacity was reserved by
+ * The timeline entries are rendered on demand (the capacity was reserved by
  * the resolution's prepare), so nothing is allocated here. */
 void sr_exec_cancel_for_incident(siren_engine *e, int64_t t, uint32_t incident) {
   if (!e->rbs) return;

@@ -1,7 +1,7 @@
 /*
  * Incident timelines: the automatic events siren writes as an incident moves
  * (incident.c and the scheduler hooks call sr_tl_add), the custom events
- * hosts write (create, update, delete: records TL_*), and the queries.
+ * hosts add, change and delete (records TL_*), and the queries.
  *
  * Events live in one engine-wide vector, numbered from 1 in the order they
  * were written, chained per incident. An automatic event whose data is known
