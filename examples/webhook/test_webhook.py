@@ -43,9 +43,29 @@ CW_EB = "cloudwatch-eventbridge-alarm-state-change-single-metric.json"
 CW_COMPOSITE = "cloudwatch-eventbridge-alarm-state-change-composite-suppressor.json"
 
 
+# Payloads written here, in the documented shapes, so that the responder and
+# browser tests run where the third-party corpus is not present.
+OWN = {
+    CW_EB: {
+        "version": "0", "id": "00000000-0000-0000-0000-000000000001",
+        "detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch",
+        "account": "111122223333", "time": "2026-01-05T09:00:00Z", "region": "us-east-1",
+        "resources": ["arn:aws:cloudwatch:us-east-1:111122223333:alarm:EC2HighCPU"],
+        "detail": {
+            "alarmName": "EC2HighCPU",
+            "configuration": {"description": "CPU above 85% for 5 minutes"},
+            "previousState": {"value": "OK", "reason": "fine",
+                              "timestamp": "2026-01-05T08:55:00.000+0000"},
+            "state": {"value": "ALARM", "reason": "Threshold Crossed: 91.2 > 85.0",
+                      "timestamp": "2026-01-05T09:00:00.000+0000"}}},
+}
+
+
 def corpus(name: str):
     path = CORPUS / name
     if not path.exists():
+        if name in OWN:
+            return copy.deepcopy(OWN[name])
         raise unittest.SkipTest("corpus payload %s not found (set WEBHOOK_CORPUS)" % path)
     return json.loads(path.read_text())
 
@@ -220,6 +240,36 @@ class CloudWatchTest(ServerCase):
         insufficient["detail"]["state"]["value"] = "INSUFFICIENT_DATA"
         _, _, body = self.post("/cloudwatch", insufficient)
         self.assertEqual(body["results"][0]["action"], "ignored")
+
+
+class OwnPayloadTest(ServerCase):
+    """Alertmanager's webhook (version 4) in a payload written here: firing,
+    repeated, resolved."""
+
+    def payload(self, status: str):
+        alert = {"status": status,
+                 "labels": {"alertname": "DiskFull", "instance": "db-1", "severity": "critical"},
+                 "annotations": {"summary": "Disk full on db-1"},
+                 "startsAt": "2026-01-05T09:00:00Z", "endsAt": "0001-01-01T00:00:00Z"}
+        return {"version": "4", "groupKey": "{}:{alertname=\"DiskFull\"}", "status": status,
+                "receiver": "siren", "groupLabels": {"alertname": "DiskFull"},
+                "commonLabels": alert["labels"], "commonAnnotations": alert["annotations"],
+                "externalURL": "http://alertmanager.example:9093", "alerts": [alert]}
+
+    def test_firing_repeated_resolved(self):
+        status, _, body = self.post("/alertmanager", self.payload("firing"))
+        self.assertEqual(status, 200, body)
+        (r,) = body["results"]
+        self.assertEqual(r["action"], "started")
+        _, _, body = self.post("/alertmanager", self.payload("firing"))
+        self.assertEqual(body["results"][0]["action"], "deduplicated")
+        (i,) = self.incidents()
+        self.assertEqual((i["title"], i["impact"], i["triggerCount"]),
+                         ("Disk full on db-1", 1, 2))
+        self.assertEqual(len(self.app.outbox), 1)
+        _, _, body = self.post("/alertmanager", self.payload("resolved"))
+        self.assertEqual(body["results"][0]["action"], "resolved")
+        self.assertEqual([i["status"] for i in self.incidents()], ["RESOLVED"])
 
 
 class ResponderTest(ServerCase):
