@@ -808,7 +808,6 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
   char arn[300];
   snprintf(arn, sizeof arn, "siren:incident/%s/%u", p->name, ii + 1);
   const char *title = s->title && *s->title ? s->title : p->title;
-  int impact = s->impact ? s->impact : p->impact;
   const char *fixed[IF_COUNT] = {arn, p->name, s->source, s->trigger_arn, s->raw, s->token,
                                  p->runbook, dd, title};
   if (sr_grow(&e->mem, (void **)&e->incidents, &e->incident_cap, e->incident_count + 1,
@@ -825,7 +824,6 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
                                     p->notification_target_count))) ||
       (s->item_count && sr_prep_keep(e, sr_calloc(&e->mem, s->item_count, sizeof(sr_item)))))
     return SIREN_ENOMEM;
-  (void)impact; /* incident.created is rendered from the incident when read */
   int rc = prep_items(e, NULL, s);
   if (rc) return rc;
   int w = in_window(p, t);
@@ -1378,7 +1376,7 @@ SIREN_EXTERN int siren_heartbeat_get(siren_heartbeat *out, siren_engine *e, cons
 }
 
 /* A missed heartbeat's trigger; the strings live in buf. */
-static void hb_spec(const siren_engine *e, const sr_heartbeat *hb, int64_t t, char (*buf)[320],
+static void hb_spec(const sr_heartbeat *hb, int64_t t, char (*buf)[320],
                     start_spec *s) {
   memset(s, 0, sizeof *s);
   s->plan = hb->plan;
@@ -1392,7 +1390,6 @@ static void hb_spec(const siren_engine *e, const sr_heartbeat *hb, int64_t t, ch
   s->raw = buf[1];
   s->token = "";
   s->trigger_time = t;
-  (void)e;
 }
 
 static int hb_resolves(const siren_engine *e, const sr_heartbeat *hb) {
@@ -1501,7 +1498,7 @@ int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
       return SIREN_ECORRUPT;
     char buf[2][320];
     start_spec s;
-    hb_spec(e, &e->heartbeats[ref], r->time, buf, &s);
+    hb_spec(&e->heartbeats[ref], r->time, buf, &s);
     return prep_start(e, r->time, &s);
   }
   return SIREN_ECORRUPT;
@@ -1538,7 +1535,7 @@ void sr_incident_timer_fire(siren_engine *e, sr_rec *r) {
     sr_heartbeat *hb = &e->heartbeats[ref];
     char buf[2][320];
     start_spec s;
-    hb_spec(e, hb, r->time, buf, &s);
+    hb_spec(hb, r->time, buf, &s);
     hb->missed = 1;
     sr_event_init(&ev, SIREN_EVENT_HEARTBEAT_MISSED, r->time);
     ev.reason = hb->name;

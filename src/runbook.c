@@ -48,7 +48,6 @@ typedef struct sr_xrun {
   uint8_t status, mode;
   uint8_t failed_critical; /* a critical step failed: the end is Failed */
   uint8_t cancelling;      /* an onCancel path runs: the end is Cancelled */
-  uint8_t timed_out;
   uint32_t incident;       /* 1-based, 0 = none */
   char **params;           /* one allocation: name, JSON value, name, JSON value ... */
   uint32_t param_count;
@@ -482,7 +481,6 @@ static void step_failed(work *w, uint32_t i, uint8_t status, const char *why) {
   }
   set_status(w, i, status);
   if (s->on_failure == SR_ON_ABORT) {
-    if (status == SIREN_EXEC_TIMED_OUT) w->x.timed_out = 1;
     char msg[300];
     snprintf(msg, sizeof msg, "step %s: %s", s->name, why);
     finish(w, status == SIREN_EXEC_TIMED_OUT ? SIREN_EXEC_TIMED_OUT : SIREN_EXEC_FAILED, msg);
@@ -1037,11 +1035,8 @@ int sr_exec_prepare_start(siren_engine *e, int64_t now, uint32_t bi, const sr_st
   if (!w->failed) {
     if (rb->main_count == 0)
       finish(w, SIREN_EXEC_SUCCESS, NULL);
-    else if (x->mode == SIREN_MODE_INTERACTIVE) {
-      x->cur = 0;
-      x->status = SIREN_EXEC_WAITING;
-    } else
-      start_step(w, 0);
+    else
+      start_step(w, 0); /* in Interactive mode it waits for StartStep */
   }
   return work_done(e, w);
 }
@@ -1190,7 +1185,6 @@ SIREN_EXTERN int siren_runbook_delete(siren_engine *e, const char *name) {
  * MapList and StringMap must be given as one JSON text. */
 static int param_json(siren_engine *e, const sr_rb_param *pp, const siren_runbook_param *q,
                       sr_buf *b) {
-  (void)e;
   if (pp->type == SR_PT_STRINGLIST) {
     sr_buf_str(b, "[");
     for (size_t j = 0; j < q->value_count; j++) {

@@ -569,11 +569,8 @@ static void incident_starts_and_resolve_cancels(void **state) {
 
 /* ------------------------------------------------------------- recovery */
 
-static int next_cb_off;
-
 static void executions_survive_a_restart(void **state) {
   (void)state;
-  (void)next_cb_off;
   siren_engine *e = fresh();
   load(e, "flaky", flaky);
   load(e, "approval", approval);
