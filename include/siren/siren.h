@@ -103,8 +103,12 @@ typedef enum siren_notify_kind {
   SIREN_NOTIFY_ACTIVATION_CODE = 2, /* a 6-digit activation code to a channel */
   SIREN_NOTIFY_CHAT = 3,           /* a message for an incident's chat channel */
   SIREN_NOTIFY_TARGET = 4,         /* a message for an incident's notification target */
-  SIREN_NOTIFY_ACTION = 5          /* a runbook step for the host to run; report the
+  SIREN_NOTIFY_ACTION = 5,         /* a runbook step for the host to run; report the
                                       outcome with siren_action_result() */
+  SIREN_NOTIFY_SHIFT = 6           /* a contact's on-call shift starts soon or has
+                                      started (message "starting" / "started"); the
+                                      host picks how to reach them (channel and
+                                      address are "") */
 } siren_notify_kind;
 
 /*
@@ -140,8 +144,12 @@ typedef struct siren_notification {
   const char *action;      /* ACTION: the action, e.g. "aws:executeScript" */
   const char *inputs;      /* ACTION: the step's inputs, resolved, as a JSON object */
   uint32_t attempt;        /* ACTION: from 1 */
+  /* Version 3: */
+  const char *rotation;    /* SHIFT: the rotation's name; else "" */
+  int64_t shift_start;     /* SHIFT: the shift, [start, end) */
+  int64_t shift_end;
 } siren_notification;
-#define SIREN_NOTIFICATION_VERSION 2
+#define SIREN_NOTIFICATION_VERSION 3
 
 /* ----------------------------------------------------------------- events */
 
@@ -181,7 +189,14 @@ typedef enum siren_event_type {
   SIREN_EVENT_RUNBOOK_STARTED = 28,   /* related = the execution, text = the runbook */
   SIREN_EVENT_RUNBOOK_STEP = 29,      /* related = the execution, channel = the step,
                                          reason = its status name */
-  SIREN_EVENT_RUNBOOK_FINISHED = 30   /* related = the execution, reason = its status */
+  SIREN_EVENT_RUNBOOK_FINISHED = 30,  /* related = the execution, reason = its status */
+  SIREN_EVENT_SHIFT_STARTED = 31,     /* rotation, text = the contacts on call,
+                                         comma-separated ("" = nobody), reason =
+                                         "REGULAR" or "OVERRIDDEN", until = its end */
+  SIREN_EVENT_SCHEDULE_RESOLVED = 32, /* schedule, rotation, contact = who is on call
+                                         and is engaged, until = the shift's end */
+  SIREN_EVENT_SCHEDULE_NOBODY = 33    /* schedule; reason = "skipped" or "held" (see
+                                         SIREN_SCHEDULE_HOLD) */
 } siren_event_type;
 
 /* Pointers are valid only during the callback. Members that do not apply to
@@ -210,8 +225,12 @@ typedef struct siren_event {
   const char *title;
   int impact;
   const char *text;
+  /* Version 3: */
+  const char *rotation;   /* SHIFT_STARTED, SCHEDULE_RESOLVED */
+  const char *schedule;   /* SCHEDULE_*: the ONCALL_SCHEDULE contact's alias */
+  int64_t until;          /* SHIFT_STARTED, SCHEDULE_RESOLVED: the shift's end */
 } siren_event;
-#define SIREN_EVENT_VERSION 2
+#define SIREN_EVENT_VERSION 3
 
 /* Returns the event type's name, as siren-sim prints it ("page.sent"). */
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type);
@@ -281,9 +300,19 @@ typedef struct siren_host {
               void *user_data);
   int (*unseal)(const void *in, size_t len, void *out, size_t cap, size_t *out_len,
                 void *user_data);
+
+  /* Version 3. */
+
+  /* Optional: the TZif bytes (RFC 8536, as in /usr/share/zoneinfo) of the IANA
+   * time zone name ("America/New_York"). Set *data and *len; the bytes need
+   * to stay valid only until the callback returns (siren copies them into the
+   * rotation's record, so a replay never depends on the host's tzdata). For
+   * a zone the host does not have, set *data to NULL and return 0. Without
+   * this callback the only zones are "UTC" and "Etc/UTC". */
+  int (*load_zone)(const char *name, const void **data, size_t *len, void *user_data);
 } siren_host;
-#define SIREN_HOST_VERSION 2
-#define SIREN_HOST_INIT {SIREN_HOST_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define SIREN_HOST_VERSION 3
+#define SIREN_HOST_INIT {SIREN_HOST_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 /* The most a seal callback may add to a record's length. */
 #define SIREN_SEAL_OVERHEAD 1024
 /* Zeroes *host and sets its version. Returns SIREN_EVERSION for a version this
@@ -544,7 +573,8 @@ SIREN_EXTERN int siren_fanout_catch_up(siren_fanout *fanout, size_t i, uint64_t 
 
 typedef enum siren_contact_type {
   SIREN_CONTACT_PERSONAL = 1,
-  SIREN_CONTACT_ESCALATION = 2
+  SIREN_CONTACT_ESCALATION = 2,
+  SIREN_CONTACT_ONCALL_SCHEDULE = 3 /* its plan is rotations: siren_schedule_set() */
 } siren_contact_type;
 
 typedef enum siren_activation {
@@ -560,7 +590,8 @@ SIREN_EXTERN int siren_contact_create(siren_engine *engine, const char *alias,
                                       const char *display_name, siren_contact_type type);
 
 /* Deletes a contact and its channels. SIREN_ESTATE when another contact's plan
- * targets it or an engagement still runs for it. */
+ * targets it, a rotation has it as a member or in an override, or an
+ * engagement still runs for it. */
 SIREN_EXTERN int siren_contact_delete(siren_engine *engine, const char *alias);
 
 typedef struct siren_contact_info {
@@ -571,9 +602,12 @@ typedef struct siren_contact_info {
   uint32_t stage_count;
   uint32_t channel_count;
   uint32_t repeat_count;
+  /* Version 2: */
+  uint32_t rotation_count; /* ONCALL_SCHEDULE: its rotations (siren_schedule_rotation_at) */
+  uint32_t schedule_flags; /* ONCALL_SCHEDULE: SIREN_SCHEDULE_* */
 } siren_contact_info;
-#define SIREN_CONTACT_INFO_VERSION 1
-#define SIREN_CONTACT_INFO_INIT {SIREN_CONTACT_INFO_VERSION, 0, 0, (siren_contact_type)0, 0, 0, 0}
+#define SIREN_CONTACT_INFO_VERSION 2
+#define SIREN_CONTACT_INFO_INIT {SIREN_CONTACT_INFO_VERSION, 0, 0, (siren_contact_type)0, 0, 0, 0, 0, 0}
 SIREN_EXTERN int siren_contact_info_init(siren_contact_info *info, unsigned int version);
 SIREN_EXTERN int siren_contact_get(siren_contact_info *out, siren_engine *engine,
                                    const char *alias);
@@ -711,6 +745,294 @@ SIREN_EXTERN int siren_contact_plan_stage(siren_stage *out, siren_engine *engine
 SIREN_EXTERN int siren_contact_plan_target(siren_target *out, siren_engine *engine,
                                            const char *alias, uint32_t i, uint32_t j);
 
+/* ------------------------------------------------- rotations and schedules */
+
+/*
+ * ROTATIONS (the SSM Contacts shape). A rotation hands the on-call duty from
+ * one group of personal contacts to the next at hand-off times given in the
+ * rotation's time zone.
+ *
+ * Hand-off points. Every hand-off setting names a local wall-clock time: each
+ * day (DAILY), a day of the week (WEEKLY) or a day of the month (MONTHLY; a
+ * day past the month's end means the month's last day, so "31st" hands off
+ * on 30 April and 28/29 February). The points are every occurrence of every
+ * setting strictly after start_time. With multiplier m the duty changes at
+ * every m-th point: shift 0 runs from start_time to point m, shift k from
+ * point k*m to point (k+1)*m. (A daily 09:00 hand-off with m = 2 is a shift of
+ * two days; weekly Mon 09:00 + Thu 09:00 hands off twice a week.) Points that
+ * land on the same instant still count one each; shifts of zero length are
+ * never listed.
+ *
+ * Who. Shift k is held by on_calls contacts: contacts[(k * on_calls + i) mod
+ * contact_count] for i = 0 .. on_calls-1, in that order (a contact listed
+ * twice in a shift is on call once).
+ *
+ * Time zones and daylight saving time. Hand-off points and coverage windows
+ * are wall-clock times in time_zone (an IANA name, loaded through
+ * host->load_zone; abbreviations such as "PST" are refused), so a daily 09:00
+ * hand-off stays at 09:00 local across DST changes and the shifts that span
+ * a change are 23 or 25 hours long. A wall time that does not exist (in a
+ * spring-forward gap) means the first instant after the gap (02:30 on the
+ * day New York springs forward is 03:00 EDT); a wall time that happens twice
+ * (fall-back overlap) means its first occurrence (01:30 EDT, not 01:30 EST).
+ *
+ * Coverage. With coverage windows, contacts are on call only inside them:
+ * each window is a day of the week with a local start and end minute; an end
+ * at or before the start runs past midnight into the next day (00:00-00:00 is
+ * the whole day). Days without a window have nobody on call. Hand-offs go on
+ * at their points whether or not they fall inside coverage.
+ *
+ * Overrides change who is on call for a window, in creation order: REPLACE
+ * (AWS's CreateRotationOverride: exactly these contacts, possibly none), ADD
+ * (these contacts as well) and REMOVE (not these). A shift an override
+ * changes is listed as OVERRIDDEN with the regular contacts it took off.
+ */
+
+/* Days of the week (ISO 8601 numbering; 0 is invalid). */
+typedef enum siren_day {
+  SIREN_MON = 1, SIREN_TUE = 2, SIREN_WED = 3, SIREN_THU = 4, SIREN_FRI = 5,
+  SIREN_SAT = 6, SIREN_SUN = 7
+} siren_day;
+
+typedef enum siren_recurrence {
+  SIREN_RECUR_DAILY = 1,   /* DailySettings */
+  SIREN_RECUR_WEEKLY = 2,  /* WeeklySettings */
+  SIREN_RECUR_MONTHLY = 3  /* MonthlySettings */
+} siren_recurrence;
+
+/* One hand-off setting. day: ignored for DAILY, a siren_day for WEEKLY, 1-31
+ * for MONTHLY. minute: minute of the local day, 0-1439 ("HH:MM"). Used in
+ * arrays: this struct never grows. */
+typedef struct siren_handoff {
+  unsigned int version; /* SIREN_HANDOFF_VERSION */
+  uint32_t day;
+  uint32_t minute;
+} siren_handoff;
+#define SIREN_HANDOFF_VERSION 1
+#define SIREN_HANDOFF_INIT {SIREN_HANDOFF_VERSION, 0, 0}
+SIREN_EXTERN int siren_handoff_init(siren_handoff *h, unsigned int version);
+
+/* One coverage window (ShiftCoverages): day is a siren_day; start and end are
+ * minutes of the local day, 0-1439. Used in arrays: never grows. */
+typedef struct siren_coverage {
+  unsigned int version; /* SIREN_COVERAGE_VERSION */
+  uint32_t day;
+  uint32_t start_minute;
+  uint32_t end_minute;
+} siren_coverage;
+#define SIREN_COVERAGE_VERSION 1
+#define SIREN_COVERAGE_INIT {SIREN_COVERAGE_VERSION, 0, 0, 0}
+SIREN_EXTERN int siren_coverage_init(siren_coverage *c, unsigned int version);
+
+/*
+ * A rotation's definition. name: 1-255 of [A-Za-z0-9_.-] and space, unique
+ * among rotations. contacts: 1-30 aliases of PERSONAL contacts, in shift order
+ * (one may appear more than once). on_calls: 1 to contact_count.
+ * multiplier: 1-100. handoffs: 1-64 settings of the recurrence's kind, no two
+ * alike. coverages: 0-64 (0 = on call around the clock). notice_minutes:
+ * 0-1440; when not 0, each contact coming on call is told that many minutes
+ * before their shift starts (SIREN_NOTIFY_SHIFT "starting"), besides the
+ * "started" notice every contact gets when their shift starts.
+ */
+typedef struct siren_rotation {
+  unsigned int version; /* SIREN_ROTATION_VERSION */
+  const char *name;
+  const char *time_zone;
+  int64_t start_time;   /* ms since the epoch, UTC */
+  size_t contact_count;
+  const char *const *contacts;
+  siren_recurrence recurrence;
+  uint32_t multiplier;
+  uint32_t on_calls;
+  size_t handoff_count;
+  const siren_handoff *handoffs;
+  size_t coverage_count;
+  const siren_coverage *coverages;
+  uint32_t notice_minutes;
+} siren_rotation;
+#define SIREN_ROTATION_VERSION 1
+#define SIREN_ROTATION_INIT {SIREN_ROTATION_VERSION, 0, 0, 0, 0, 0, (siren_recurrence)0, 0, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_rotation_init(siren_rotation *r, unsigned int version);
+
+/*
+ * Creates a rotation. Errors: SIREN_EINVAL (a rule above; siren_errmsg says
+ * which, e.g. "handoffs[1]: minute must be 0-1439"), SIREN_EEXISTS,
+ * SIREN_ENOTFOUND (a contact, or a time zone the host does not have),
+ * SIREN_ECALLBACK (load_zone failed).
+ */
+SIREN_EXTERN int siren_rotation_create(siren_engine *engine, const siren_rotation *rotation);
+
+/* Replaces the definition of the rotation of that name (UpdateRotation). Its
+ * overrides are kept. Errors as for create, SIREN_ENOTFOUND for the name. */
+SIREN_EXTERN int siren_rotation_update(siren_engine *engine, const siren_rotation *rotation);
+
+/* Deletes a rotation with its overrides and takes it out of every schedule. */
+SIREN_EXTERN int siren_rotation_delete(siren_engine *engine, const char *name);
+
+/* Reads a rotation back. Every pointer in *out (names, arrays) belongs to
+ * the engine and stays valid until the rotation is updated or deleted. */
+SIREN_EXTERN int siren_rotation_get(siren_rotation *out, siren_engine *engine,
+                                    const char *name);
+
+/* The number of rotations and the name of the i-th in creation order (NULL
+ * when out of range). */
+SIREN_EXTERN uint32_t siren_rotation_count(const siren_engine *engine);
+SIREN_EXTERN const char *siren_rotation_name_at(const siren_engine *engine, uint32_t i);
+
+typedef enum siren_override_mode {
+  SIREN_OVERRIDE_REPLACE = 0, /* exactly these contacts (none: nobody on call) */
+  SIREN_OVERRIDE_ADD = 1,     /* these as well (any PERSONAL contact) */
+  SIREN_OVERRIDE_REMOVE = 2   /* not these */
+} siren_override_mode;
+
+/*
+ * An override of a rotation for [start, end). contacts: 0-30 aliases; for
+ * REPLACE and REMOVE they must be members of the rotation (as AWS requires),
+ * for ADD any PERSONAL contact. id and created are set by siren (ignored on
+ * input). Used in arrays (siren_rotation_preview_shifts): never grows.
+ */
+typedef struct siren_override {
+  unsigned int version; /* SIREN_OVERRIDE_VERSION */
+  siren_id id;
+  const char *rotation;
+  siren_override_mode mode;
+  size_t contact_count;
+  const char *const *contacts;
+  int64_t start;
+  int64_t end;
+  int64_t created;
+} siren_override;
+#define SIREN_OVERRIDE_VERSION 1
+#define SIREN_OVERRIDE_INIT {SIREN_OVERRIDE_VERSION, 0, 0, (siren_override_mode)0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_override_init(siren_override *o, unsigned int version);
+
+/* Creates an override; *id (may be NULL) receives its id, unique in the
+ * engine. Errors: SIREN_EINVAL (start >= end, a contact that is not allowed),
+ * SIREN_ENOTFOUND (rotation or contact). */
+SIREN_EXTERN int siren_override_create(siren_id *id, siren_engine *engine,
+                                       const siren_override *override);
+SIREN_EXTERN int siren_override_delete(siren_engine *engine, const char *rotation, siren_id id);
+/* Pointers in *out are valid until the override or its rotation goes. */
+SIREN_EXTERN int siren_override_get(siren_override *out, siren_engine *engine,
+                                    const char *rotation, siren_id id);
+/* The ids of a rotation's overrides that overlap [start, end), oldest first:
+ * up to cap into ids, the count into *total. */
+SIREN_EXTERN int siren_overrides(siren_id *ids, size_t cap, size_t *total, siren_engine *engine,
+                                 const char *rotation, int64_t start, int64_t end);
+
+typedef enum siren_shift_type {
+  SIREN_SHIFT_REGULAR = 1,
+  SIREN_SHIFT_OVERRIDDEN = 2
+} siren_shift_type;
+
+/*
+ * A shift: who is on call over [start, end). A regular shift is cut where
+ * coverage windows and overrides begin and end; consecutive pieces with the
+ * same contacts and type are one shift. index is the regular shift's number
+ * (shift k above). contacts and overridden point into engine memory valid
+ * until the next call on this engine. Used in arrays: never grows.
+ */
+typedef struct siren_shift {
+  unsigned int version; /* SIREN_SHIFT_VERSION */
+  int64_t start;
+  int64_t end;
+  siren_shift_type type;
+  uint32_t index;
+  uint32_t contact_count;
+  const char *const *contacts;   /* on call, the rotation's order, then added ones */
+  uint32_t overridden_count;
+  const char *const *overridden; /* regular contacts an override took off */
+} siren_shift;
+#define SIREN_SHIFT_VERSION 1
+#define SIREN_SHIFT_INIT {SIREN_SHIFT_VERSION, 0, 0, (siren_shift_type)0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_shift_init(siren_shift *s, unsigned int version);
+
+/* The longest window the shift and gap queries accept: 10 years. */
+#define SIREN_MAX_QUERY_WINDOW_MS (INT64_C(3660) * 86400000)
+
+/*
+ * ListRotationShifts: the shifts of a rotation that overlap [start, end),
+ * clipped to it, in time order; periods with nobody on call (outside
+ * coverage, or a REPLACE override with nobody) are not shifts. Up to cap
+ * into out (each out[i].version set by siren), the count into *total.
+ * Errors: SIREN_EINVAL (start >= end, a window longer than
+ * SIREN_MAX_QUERY_WINDOW_MS), SIREN_ENOTFOUND, SIREN_ENOMEM.
+ */
+SIREN_EXTERN int siren_rotation_shifts(siren_shift *out, size_t cap, size_t *total,
+                                       siren_engine *engine, const char *rotation,
+                                       int64_t start, int64_t end);
+
+/* ListPreviewRotationShifts: the same for a rotation that is not saved (its
+ * name is not needed) with override_count overrides (their rotation member
+ * is ignored), checked as siren_rotation_create() would. */
+SIREN_EXTERN int siren_rotation_preview_shifts(siren_shift *out, size_t cap, size_t *total,
+                                               siren_engine *engine,
+                                               const siren_rotation *rotation,
+                                               const siren_override *overrides,
+                                               size_t override_count, int64_t start,
+                                               int64_t end);
+
+/*
+ * SCHEDULES. An ONCALL_SCHEDULE contact's plan is a list of 1-8 rotations.
+ * When an engagement reaches it (an escalation stage that targets it, a
+ * response plan that engages it, or siren_engagement_start()), siren pages
+ * whoever is on call in any of its rotations at that instant, each through
+ * their own engagement plan, as if the stage targeted them; someone on call
+ * in two rotations is engaged once. An acceptance by any of them counts as
+ * the schedule's (an essential schedule target stops the escalation). Each
+ * resolution is an event (SCHEDULE_RESOLVED) and siren_page_resolution()
+ * says how a page was reached. When nobody is on call, SCHEDULE_NOBODY is
+ * emitted (and written on the incident's timeline) and, by default, the
+ * schedule is skipped; with SIREN_SCHEDULE_HOLD siren waits instead and
+ * engages whoever comes on call first (if the engagement is still active by
+ * then; the escalation's stages move on meanwhile). A hold looks at most 31
+ * days ahead.
+ */
+#define SIREN_SCHEDULE_HOLD 0x1u
+
+/* Sets an ONCALL_SCHEDULE contact's rotations (by name, 1-8, no repeats) and
+ * flags. Running engagements resolve with the new list from then on.
+ * Errors: SIREN_EINVAL (not a schedule, count, repeats, flags),
+ * SIREN_ENOTFOUND (contact or rotation). */
+SIREN_EXTERN int siren_schedule_set(siren_engine *engine, const char *alias,
+                                    const char *const *rotations, size_t rotation_count,
+                                    uint32_t flags);
+/* The name of the schedule's i-th rotation, or NULL. */
+SIREN_EXTERN const char *siren_schedule_rotation_at(siren_engine *engine, const char *alias,
+                                                    uint32_t i);
+
+/* Who is on call in a schedule, or in a rotation when alias names none of the
+ * contacts but a rotation, at instant t: up to cap aliases into out (engine
+ * memory valid until the next call), the count into *total. */
+SIREN_EXTERN int siren_oncall(const char **out, size_t cap, size_t *total, siren_engine *engine,
+                              const char *alias, int64_t t);
+
+typedef enum siren_gap_type {
+  SIREN_GAP_NOBODY = 1, /* nobody on call in any of the schedule's rotations */
+  SIREN_GAP_SHORT = 2   /* a rotation's shift has fewer than its on_calls
+                           contacts (overrides took some off) */
+} siren_gap_type;
+
+/* A coverage gap. Used in arrays: never grows. */
+typedef struct siren_gap {
+  unsigned int version; /* SIREN_GAP_VERSION */
+  int64_t start;
+  int64_t end;
+  siren_gap_type type;
+  uint32_t on_call; /* contacts on call during it (0 for NOBODY) */
+} siren_gap;
+#define SIREN_GAP_VERSION 1
+#define SIREN_GAP_INIT {SIREN_GAP_VERSION, 0, 0, (siren_gap_type)0, 0}
+SIREN_EXTERN int siren_gap_init(siren_gap *g, unsigned int version);
+
+/* Coverage-gap analysis of a schedule over [start, end): the intervals of
+ * NOBODY and SHORT, in time order, merged when adjacent and alike. Up to cap
+ * into out, the count into *total. Errors as for siren_rotation_shifts(),
+ * SIREN_EINVAL when alias is not a schedule. */
+SIREN_EXTERN int siren_schedule_gaps(siren_gap *out, size_t cap, size_t *total,
+                                     siren_engine *engine, const char *alias, int64_t start,
+                                     int64_t end);
+
 /* ------------------------------------------------------ engagements, pages */
 
 typedef struct siren_engagement_params {
@@ -834,6 +1156,25 @@ typedef struct siren_page_info {
 #define SIREN_PAGE_INFO_INIT {SIREN_PAGE_INFO_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 SIREN_EXTERN int siren_page_info_init(siren_page_info *info, unsigned int version);
 SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *engine, siren_id page);
+
+/* ListPageResolutions for a page reached through an ONCALL_SCHEDULE: which
+ * schedule, rotation and shift resolved to its contact. */
+typedef struct siren_resolution {
+  unsigned int version; /* SIREN_RESOLUTION_VERSION */
+  const char *schedule; /* "" when the page was not reached through a schedule */
+  const char *rotation; /* "" likewise */
+  const char *contact;  /* the page's contact */
+  int64_t shift_start;  /* the shift that had the contact on call, or 0 */
+  int64_t shift_end;
+  int64_t resolved;     /* when the schedule was resolved */
+} siren_resolution;
+#define SIREN_RESOLUTION_VERSION 1
+#define SIREN_RESOLUTION_INIT {SIREN_RESOLUTION_VERSION, 0, 0, 0, 0, 0, 0}
+SIREN_EXTERN int siren_resolution_init(siren_resolution *r, unsigned int version);
+/* Pointers in *out are valid until the engine is freed. SIREN_ENOTFOUND for
+ * an unknown page. */
+SIREN_EXTERN int siren_page_resolution(siren_resolution *out, siren_engine *engine,
+                                       siren_id page);
 
 typedef struct siren_receipt_info {
   unsigned int version; /* SIREN_RECEIPT_INFO_VERSION */
