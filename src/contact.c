@@ -121,7 +121,8 @@ SIREN_EXTERN int siren_contact_create(siren_engine *e, const char *alias,
     return sr_err(e, SIREN_EINVAL, "alias must be 1-255 characters of [a-z0-9_-]");
   if (display_name && strlen(display_name) > SR_MAX_NAME)
     return sr_err(e, SIREN_EINVAL, "display name longer than 255 bytes");
-  if (type != SIREN_CONTACT_PERSONAL && type != SIREN_CONTACT_ESCALATION)
+  if (type != SIREN_CONTACT_PERSONAL && type != SIREN_CONTACT_ESCALATION &&
+      type != SIREN_CONTACT_ONCALL_SCHEDULE)
     return sr_err(e, SIREN_EINVAL, "unknown contact type %d", (int)type);
   if (sr_contact_find(e, alias, NULL))
     return sr_err(e, SIREN_EEXISTS, "contact \"%s\" already exists", alias);
@@ -154,6 +155,8 @@ SIREN_EXTERN int siren_contact_delete(siren_engine *e, const char *alias) {
   }
   if (sr_rplan_uses_contact(e, ci))
     return sr_err(e, SIREN_ESTATE, "contact \"%s\" is engaged by a response plan", alias);
+  if (sr_rotation_uses_contact(e, ci))
+    return sr_err(e, SIREN_ESTATE, "contact \"%s\" is in a rotation or an override", alias);
   sr_rec r;
   sr_rec_init(&r, SR_REC_CONTACT_DELETE);
   r.time = e->now;
@@ -353,6 +356,9 @@ static int build_plan(siren_engine *e, const sr_rec *r, uint32_t ci, sr_plan **o
   NEXT(nstages);
   if (repeat < 0 || repeat > SR_MAX_REPEAT)
     return sr_err(e, SIREN_EINVAL, "repeat_count must be 0-%d", SR_MAX_REPEAT);
+  if (c->type == SIREN_CONTACT_ONCALL_SCHEDULE && (nstages != 0 || repeat != 0))
+    return sr_err(e, SIREN_EINVAL, "\"%s\" is an ONCALL_SCHEDULE: its plan is its rotations "
+                  "(siren_schedule_set)", c->alias);
   if (nstages < 0 || nstages > SR_MAX_STAGES)
     return sr_err(e, SIREN_EINVAL, "a plan has at most %d stages", SR_MAX_STAGES);
   /* First pass: count targets so the plan is one allocation. */
@@ -446,7 +452,8 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r) {
      * of its result) must never hold a state the API could not make. */
     if (r->str_count != 2 || r->int_count != 1 || !sr_valid_alias(r->strs[0].p) ||
         sr_contact_find(e, r->strs[0].p, NULL) || r->strs[1].n > SR_MAX_NAME ||
-        (r->ints[0] != SIREN_CONTACT_PERSONAL && r->ints[0] != SIREN_CONTACT_ESCALATION))
+        (r->ints[0] != SIREN_CONTACT_PERSONAL && r->ints[0] != SIREN_CONTACT_ESCALATION &&
+         r->ints[0] != SIREN_CONTACT_ONCALL_SCHEDULE))
       return SIREN_ECORRUPT;
     if (sr_grow(&e->mem, (void **)&e->contacts, &e->contact_cap, e->contact_count + 1,
                 sizeof(sr_contact)) ||
@@ -479,7 +486,8 @@ int sr_contact_prepare(siren_engine *e, const sr_rec *r) {
     return sr_prep_keep(e, p);
   }
   case SR_REC_CONTACT_DELETE:
-    if (c->live_runs || sr_rplan_uses_contact(e, ci)) return SIREN_ECORRUPT;
+    if (c->live_runs || sr_rplan_uses_contact(e, ci) || sr_rotation_uses_contact(e, ci))
+      return SIREN_ECORRUPT;
     for (size_t i = 0; i < e->contact_count; i++) {
       const sr_contact *o = &e->contacts[i];
       if (o->deleted || o->type != SIREN_CONTACT_ESCALATION) continue;
@@ -632,6 +640,10 @@ SIREN_EXTERN int siren_contact_get(siren_contact_info *out, siren_engine *e, con
   out->stage_count = c->plan->stage_count;
   out->channel_count = (uint32_t)c->channel_count;
   out->repeat_count = c->plan->repeat_count;
+  if (out->version >= 2) {
+    out->rotation_count = c->rotation_count;
+    out->schedule_flags = c->sched_flags;
+  }
   return SIREN_OK;
 }
 

@@ -198,6 +198,8 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
     } else if (r->ints[0] == SR_TIMER_RETRY) {
       if (r->ints[1] < 0 || (uint64_t)r->ints[1] >= rt->page_count) return SIREN_ECORRUPT;
       pages = 1;
+    } else if (r->ints[0] == SR_TIMER_SHIFT || r->ints[0] == SR_TIMER_ONCALL) {
+      return sr_rotation_timer_prepare(e, r);
     } else {
       return sr_incident_timer_prepare(e, r);
     }
@@ -354,6 +356,8 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
       sr_run_timer(e, r, (uint32_t)r->ints[1]);
     else if (r->ints[0] == SR_TIMER_RETRY)
       sr_page_retry_fire(e, r, (uint32_t)r->ints[1]);
+    else if (r->ints[0] == SR_TIMER_SHIFT || r->ints[0] == SR_TIMER_ONCALL)
+      sr_rotation_timer_fire(e, r);
     else
       sr_incident_timer_fire(e, r);
     break;
@@ -380,6 +384,7 @@ void sr_runtime_free(siren_engine *e, sr_runtime *rt) {
   sr_free(&e->mem, rt->runs);
   sr_free(&e->mem, rt->pages);
   sr_free(&e->mem, rt->heap);
+  sr_free(&e->mem, rt->resol);
   sr_map_free(&e->mem, &rt->tokens);
   memset(rt, 0, sizeof *rt);
 }

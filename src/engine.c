@@ -48,12 +48,15 @@ SIREN_EXTERN const char *siren_strerror(int code) {
 
 /* The size of each version of the host table. */
 static size_t host_size(unsigned int version) {
-  return version == 1 ? offsetof(siren_host, storage_next) : sizeof(siren_host);
+  if (version == 1) return offsetof(siren_host, storage_next);
+  if (version == 2) return offsetof(siren_host, load_zone);
+  return sizeof(siren_host);
 }
 
 DEFINE_INIT_SIZED(siren_host_init, siren_host, SIREN_HOST_VERSION, host_size(version))
 DEFINE_INIT(siren_options_init, siren_options, SIREN_OPTIONS_VERSION)
-DEFINE_INIT(siren_contact_info_init, siren_contact_info, SIREN_CONTACT_INFO_VERSION)
+DEFINE_INIT_SIZED(siren_contact_info_init, siren_contact_info, SIREN_CONTACT_INFO_VERSION,
+                  version == 1 ? offsetof(siren_contact_info, rotation_count) : sizeof *p)
 DEFINE_INIT(siren_channel_info_init, siren_channel_info, SIREN_CHANNEL_INFO_VERSION)
 DEFINE_INIT(siren_target_init, siren_target, SIREN_TARGET_VERSION)
 DEFINE_INIT(siren_stage_init, siren_stage, SIREN_STAGE_VERSION)
@@ -88,6 +91,13 @@ DEFINE_INIT(siren_runbook_info_init, siren_runbook_info, SIREN_RUNBOOK_INFO_VERS
 DEFINE_INIT(siren_execution_params_init, siren_execution_params, SIREN_EXECUTION_PARAMS_VERSION)
 DEFINE_INIT(siren_execution_info_init, siren_execution_info, SIREN_EXECUTION_INFO_VERSION)
 DEFINE_INIT(siren_step_info_init, siren_step_info, SIREN_STEP_INFO_VERSION)
+DEFINE_INIT(siren_handoff_init, siren_handoff, SIREN_HANDOFF_VERSION)
+DEFINE_INIT(siren_coverage_init, siren_coverage, SIREN_COVERAGE_VERSION)
+DEFINE_INIT(siren_rotation_init, siren_rotation, SIREN_ROTATION_VERSION)
+DEFINE_INIT(siren_override_init, siren_override, SIREN_OVERRIDE_VERSION)
+DEFINE_INIT(siren_shift_init, siren_shift, SIREN_SHIFT_VERSION)
+DEFINE_INIT(siren_gap_init, siren_gap, SIREN_GAP_VERSION)
+DEFINE_INIT(siren_resolution_init, siren_resolution, SIREN_RESOLUTION_VERSION)
 
 SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   switch (type) {
@@ -121,6 +131,9 @@ SIREN_EXTERN const char *siren_event_type_name(siren_event_type type) {
   case SIREN_EVENT_RUNBOOK_STARTED: return "runbook.started";
   case SIREN_EVENT_RUNBOOK_STEP: return "runbook.step";
   case SIREN_EVENT_RUNBOOK_FINISHED: return "runbook.finished";
+  case SIREN_EVENT_SHIFT_STARTED: return "shift.started";
+  case SIREN_EVENT_SCHEDULE_RESOLVED: return "schedule.resolved";
+  case SIREN_EVENT_SCHEDULE_NOBODY: return "schedule.nobody";
   default: return "unknown";
   }
 }
@@ -228,6 +241,7 @@ static void free_directory(siren_engine *e) {
 SIREN_EXTERN void siren_engine_free(siren_engine *e) {
   if (!e || e->busy) return;
   sr_runtime_free(e, &e->rt);
+  sr_rotations_free(e); /* before the contacts: it frees their rotation lists */
   free_directory(e);
   for (size_t i = 0; i < e->prep_count; i++) sr_free(&e->mem, e->prep[i]);
   sr_free(&e->mem, e->prep);
@@ -316,6 +330,7 @@ void *sr_prep_take(siren_engine *e, size_t i) {
 static void prep_discard(siren_engine *e) {
   sr_analysis_discard(e);
   sr_runbook_discard(e);
+  sr_rotation_discard(e);
   for (size_t i = 0; i < e->prep_count; i++) {
     sr_free(&e->mem, e->prep[i]);
     e->prep[i] = NULL;
@@ -364,6 +379,7 @@ static int is_directory(uint8_t type) {
 
 static int prepare(siren_engine *e, sr_rec *r) {
   if (is_directory(r->type)) return sr_contact_prepare(e, r);
+  if (r->type >= SR_REC_ROTATION_SET) return sr_rotation_prepare(e, r);
   if (r->type >= SR_REC_RUNBOOK_LOAD) return sr_runbook_prepare(e, r);
   if (r->type <= SR_REC_TIMER) return sr_engagement_prepare(e, r);
   if (r->type >= SR_REC_TL_CREATE && r->type <= SR_REC_TL_DELETE)
@@ -375,6 +391,8 @@ static int prepare(siren_engine *e, sr_rec *r) {
 static void commit(siren_engine *e, sr_rec *r) {
   if (is_directory(r->type))
     sr_contact_commit(e, r);
+  else if (r->type >= SR_REC_ROTATION_SET)
+    sr_rotation_commit(e, r);
   else if (r->type >= SR_REC_RUNBOOK_LOAD)
     sr_runbook_commit(e, r);
   else if (r->type <= SR_REC_TIMER)
@@ -462,6 +480,7 @@ void sr_event_init(siren_event *ev, siren_event_type type, int64_t t) {
   ev->time = t;
   ev->contact = ev->channel = ev->channel_type = ev->reason = ev->incident_id = "";
   ev->response_plan = ev->title = ev->text = "";
+  ev->rotation = ev->schedule = "";
   ev->stage = -1;
 }
 

@@ -36,6 +36,10 @@ void sr_start_cost(const siren_engine *e, uint32_t contact, uint32_t depth, size
                    size_t *pages) {
   if (depth > SR_MAX_DEPTH) return;
   const sr_contact *c = &e->contacts[contact];
+  if (c->type == SIREN_CONTACT_ONCALL_SCHEDULE) {
+    sr_schedule_cost(e, contact, depth, runs, pages);
+    return;
+  }
   *runs += 1;
   sr_stage_cost(e, c->plan, c->type == SIREN_CONTACT_PERSONAL, 0, depth, runs, pages);
 }
@@ -44,7 +48,9 @@ int sr_runtime_reserve(siren_engine *e, size_t runs, size_t pages) {
   sr_runtime *rt = &e->rt;
   if (sr_grow(&e->mem, (void **)&rt->runs, &rt->run_cap, rt->run_count + runs, sizeof(sr_run)) ||
       sr_grow(&e->mem, (void **)&rt->pages, &rt->page_cap, rt->page_count + pages,
-              sizeof(sr_page)))
+              sizeof(sr_page)) ||
+      (e->rots && sr_grow(&e->mem, (void **)&rt->resol, &rt->resol_cap, rt->resol_count + runs,
+                          sizeof(sr_resol))))
     return SIREN_ENOMEM;
   /* Timeline events of an incident's engagement: a page or a stage each,
    * and a completion. */
@@ -205,6 +211,10 @@ static void finish_run(siren_engine *e, uint32_t run, uint8_t state, int64_t t) 
   }
 }
 
+void sr_run_finish(siren_engine *e, uint32_t run, int64_t t) {
+  finish_run(e, run, SR_RUN_DONE, t);
+}
+
 void sr_run_stop(siren_engine *e, uint32_t run, int64_t t) {
   /* Children first, so that the run itself finishes last and an engagement
    * completes only when everything under it has stopped. */
@@ -315,6 +325,10 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
     ev.incident_id = en->incident;
     sr_emit(e, &ev);
   }
+  if (c->type == SIREN_CONTACT_ONCALL_SCHEDULE) {
+    sr_schedule_engage(e, r, idx);
+    return idx;
+  }
   if (ru->plan->stage_count == 0) {
     siren_event ev;
     sr_event_init(&ev, SIREN_EVENT_CHANNEL_SKIPPED, r->time);
@@ -369,7 +383,9 @@ static void essential_ack(siren_engine *e, uint32_t run, int32_t stage, uint32_t
   for (;;) {
     sr_run *ru = &rt->runs[run];
     if (ru->acked) return;
-    if ((ru->plan->stages[stage].flags & SIREN_STAGE_ALL_ESSENTIAL) &&
+    /* A schedule run has no stages: any one of its contacts acknowledges it. */
+    if ((uint32_t)stage < ru->plan->stage_count &&
+        (ru->plan->stages[stage].flags & SIREN_STAGE_ALL_ESSENTIAL) &&
         !stage_fully_acked(e, run, stage, loop))
       return;
     ru->acked = 1;

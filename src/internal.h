@@ -77,6 +77,10 @@ typedef struct sr_contact {
   size_t channel_count, channel_cap;
   uint32_t live_runs; /* active runs of this contact's plan */
   uint32_t first_page, last_page; /* intrusive list through sr_page.next_in_contact */
+  /* ONCALL_SCHEDULE: rotation indices (rotation.c) and SIREN_SCHEDULE_* flags. */
+  uint32_t *rotations;
+  uint32_t rotation_count;
+  uint32_t sched_flags;
 } sr_contact;
 
 /* --------------------------------------------------------------- runtime */
@@ -151,7 +155,9 @@ enum {
   SR_TIMER_ACK = 3,       /* ref = incident: acknowledgement timeout */
   SR_TIMER_RESOLVE = 4,   /* ref = incident: auto-resolve */
   SR_TIMER_HEARTBEAT = 5, /* ref = heartbeat: interval ran out */
-  SR_TIMER_STEP = 6       /* ref = execution: a sleep ends, a step times out */
+  SR_TIMER_STEP = 6,      /* ref = execution: a sleep ends, a step times out */
+  SR_TIMER_SHIFT = 7,     /* ref = rotation: a shift starts, or its notice is due */
+  SR_TIMER_ONCALL = 8     /* ref = run of a held schedule: someone comes on call */
 };
 
 typedef struct sr_timer {
@@ -161,6 +167,15 @@ typedef struct sr_timer {
   uint32_t gen;
   uint8_t kind;
 } sr_timer;
+
+/* How a schedule run's child was resolved (rotation.c): one per child run
+ * engaged through a schedule, in run order. */
+typedef struct sr_resol {
+  uint32_t run;      /* the child run */
+  uint32_t schedule; /* contact index of the schedule */
+  uint32_t rotation; /* rotation index */
+  int64_t at, shift_start, shift_end;
+} sr_resol;
 
 typedef struct sr_runtime {
   sr_engagement *engagements;
@@ -174,6 +189,8 @@ typedef struct sr_runtime {
   uint64_t timer_seq;
   sr_map tokens; /* idempotency token -> engagement index */
   uint32_t failed_head, failed_tail;
+  sr_resol *resol;
+  size_t resol_count, resol_cap;
 } sr_runtime;
 
 /* -------------------------------------------------------------- incidents */
@@ -197,7 +214,7 @@ enum {
   SR_TL_MAINTENANCE, SR_TL_REENGAGED, SR_TL_ENG_STARTED, SR_TL_ESCALATED,
   SR_TL_COMPLETED, SR_TL_PAGE_SENT, SR_TL_PAGE_ACCEPTED, SR_TL_ITEM_ADDED, SR_TL_ITEM_REMOVED,
   SR_TL_RUNBOOK_PENDING, SR_TL_RUNBOOK_STARTED, SR_TL_RUNBOOK_STEP,
-  SR_TL_RUNBOOK_FINISHED, SR_TL_KIND_COUNT
+  SR_TL_RUNBOOK_FINISHED, SR_TL_SCHEDULE_NOBODY, SR_TL_KIND_COUNT
 };
 
 typedef struct sr_tl {
@@ -320,7 +337,13 @@ enum {
   SR_REC_EXEC_SIGNAL = 34,
   SR_REC_EXEC_STOP = 35,
   SR_REC_ACTION_RESULT = 36,
-  SR_REC_TYPE_MAX = 36
+  /* Rotations, overrides, schedules (rotation.c), contiguous from here. */
+  SR_REC_ROTATION_SET = 37,
+  SR_REC_ROTATION_DELETE = 38,
+  SR_REC_OVERRIDE_CREATE = 39,
+  SR_REC_OVERRIDE_DELETE = 40,
+  SR_REC_SCHEDULE_SET = 41,
+  SR_REC_TYPE_MAX = 41
 };
 
 typedef struct sr_str {
@@ -394,6 +417,7 @@ struct siren_engine {
   char *render;           /* timeline data rendered for a query */
   size_t render_cap;
   struct sr_rbstate *rbs; /* runbooks and executions (runbook.c), or NULL */
+  struct sr_rotstate *rots; /* rotations (rotation.c), or NULL */
   uint32_t stash;         /* prepare -> commit: a decision both must share */
   uint32_t stash_result;  /* commit -> command: the incident started */
   int stash_merged;       /* ... and whether it was a merge */
@@ -487,6 +511,8 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
                       uint32_t parent, int32_t parent_stage, uint8_t essential);
 void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run);
 void sr_run_stop(siren_engine *e, uint32_t run, int64_t t);
+/* Finishes an active run as DONE (its plan ran out). */
+void sr_run_finish(siren_engine *e, uint32_t run, int64_t t);
 void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page);
 void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page);
 
@@ -604,6 +630,27 @@ const char *sr_incident_token(const sr_incident *inc);
 /* escalation.c */
 /* Announces page p (notify) as it was sent; used again after a restart. */
 void sr_page_announce(siren_engine *e, uint32_t page, int64_t t);
+
+/* rotation.c */
+int sr_rotation_prepare(siren_engine *e, sr_rec *r);
+/* Frees what a prepared rotation record held when it was not applied. */
+void sr_rotation_discard(siren_engine *e);
+void sr_rotation_commit(siren_engine *e, sr_rec *r);
+void sr_rotations_free(siren_engine *e);
+int sr_rotations_present(const siren_engine *e);
+int sr_rotation_timer_valid(const siren_engine *e, const sr_timer *t);
+int sr_rotation_timer_prepare(siren_engine *e, sr_rec *r);
+void sr_rotation_timer_fire(siren_engine *e, sr_rec *r);
+/* 1 when a rotation has contact ci as a member or in an override. */
+int sr_rotation_uses_contact(const siren_engine *e, uint32_t ci);
+/* Upper bound of the runs and pages engaging schedule ci adds (its own run
+ * included). */
+void sr_schedule_cost(const siren_engine *e, uint32_t ci, uint32_t depth, size_t *runs,
+                      size_t *pages);
+/* Resolves the schedule of run (just started) and engages who is on call. */
+void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run);
+/* Renders the data of an SR_TL_SCHEDULE_NOBODY event. */
+void sr_tl_nobody_render(siren_engine *e, sr_buf *b, int64_t schedule, int64_t held);
 
 /* analysis.c */
 int sr_analysis_prepare(siren_engine *e, sr_rec *r);

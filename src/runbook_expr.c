@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "runbook.h"
+#include "util/civil.h"
 
 /* Nesting bound for rendering (document depth plus a variable value's depth,
  * both at most SR_DOC_DEFAULT_MAX_DEPTH) and for conditions. */
@@ -800,29 +801,6 @@ int sr_rb_duration(const char *s, int64_t *ms) {
 
 /* ----------------------------------------------------- ISO 8601 timestamps */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
- * Hinnant's days_from_civil / civil_from_days: no tables, no libc). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = (unsigned)(y - era * 400);
-  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  unsigned doe = (unsigned)(z - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 /* n digits at *p into *v; advances. Stops at the first non-digit, so a NUL
  * is never read past. */
 static int digits(const char **p, int n, int *v) {
@@ -877,7 +855,8 @@ int sr_rb_timestamp(const char *s, int64_t *ms) {
   if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 ||
       sec > 59)
     return SIREN_EINVAL;
-  int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+  int64_t t =
+      sr_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
   t -= (int64_t)sign * (oh * 3600 + om * 60);
   *ms = t * 1000 + frac;
   return 0;
@@ -906,7 +885,7 @@ void sr_rb_format_date(int64_t ms, int with_time, char out[32]) {
   if (rem < 0) rem += 86400000, days--;
   int64_t y;
   unsigned m, d;
-  civil_from_days(days, &y, &m, &d);
+  sr_civil_from_days(days, &y, &m, &d);
   char *p = out;
   if (y < 0) *p++ = '-';
   p = put_uint(p, y < 0 ? (uint64_t)-y : (uint64_t)y, 4);

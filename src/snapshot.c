@@ -415,6 +415,12 @@ int sr_snapshot_build(siren_engine *e, sr_rec *r) {
    * rather than write a snapshot that would lose them. */
   if (sr_runbooks_present(e))
     return sr_err(e, SIREN_ESTATE, "snapshots do not cover runbooks and executions yet");
+  /* Nor rotations, overrides and schedules. */
+  int schedules = sr_rotations_present(e);
+  for (size_t i = 0; i < e->contact_count && !schedules; i++)
+    schedules = e->contacts[i].type == SIREN_CONTACT_ONCALL_SCHEDULE;
+  if (schedules)
+    return sr_err(e, SIREN_ESTATE, "snapshots do not cover rotations and schedules yet");
   plan_table t;
   int rc = plan_table_build(e, &t);
   if (rc) {

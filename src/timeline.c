@@ -154,7 +154,7 @@ static const char *const kind_names[SR_TL_KIND_COUNT] = {
     "incident.reopened", "incident.maintenance", "incident.reengaged", "engagement.started",
     "engagement.escalated", "engagement.completed", "page.sent",
     "page.accepted", "related_item.added", "related_item.removed", "runbook.pending",
-    "runbook.started", "runbook.step", "runbook.finished"};
+    "runbook.started", "runbook.step", "runbook.finished", "schedule.nobody"};
 
 const char *sr_tl_type_name(const sr_tl *t) {
   return t->kind == SR_TL_CUSTOM ? t->s[0] : kind_names[t->kind];
@@ -186,6 +186,9 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
     sr_buf_str(&b, "}");
     break;
   }
+  case SR_TL_SCHEDULE_NOBODY:
+    sr_tl_nobody_render(e, &b, t->a, t->b);
+    break;
   case SR_TL_ENG_STARTED:
   case SR_TL_ESCALATED:
   case SR_TL_COMPLETED: {

@@ -66,6 +66,9 @@ int sr_timer_valid(const siren_engine *e, const sr_timer *t) {
     const sr_run *run = &rt->runs[pg->run];
     return pg->retry_pending && run->state == SR_RUN_ACTIVE;
   }
+  case SR_TIMER_SHIFT:
+  case SR_TIMER_ONCALL:
+    return sr_rotation_timer_valid(e, t);
   default:
     return sr_incident_timer_valid(e, t);
   }

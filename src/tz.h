@@ -11,6 +11,40 @@
  *  - a local wall-clock time is int64 seconds since 1970-01-01T00:00 "as if
  *    the wall clock were UTC" (so days_from_civil arithmetic applies to it);
  *  - offsets are seconds east of UTC (UTC-5 is -18000).
+ *
+ * How the bytes are read (the choices RFC 8536 leaves open, or siren made):
+ *  - versions 0, '2', '3' and '4'. For version 2+ the version 1 block is only
+ *    checked to fit and skipped; the second header must repeat the version.
+ *    Bytes after the v1 block (version 0) or after the footer are an error.
+ *    The 15 reserved header bytes are ignored.
+ *  - checked: typecnt 1..256, charcnt >= 1, isutcnt and isstdcnt 0 or
+ *    typecnt, transition times strictly ascending, type indices < typecnt,
+ *    offsets in [-89999, 93599] (RFC 8536: more than -25 h, less than 26 h;
+ *    so never -2^31), isdst 0 or 1, each abbreviation index < charcnt with a
+ *    NUL after it, indicators 0 or 1 (a UT indicator only with its standard
+ *    indicator), leap second records in ascending order.
+ *  - leap second records are otherwise ignored: siren counts POSIX time, so
+ *    the "right/" zones (whose transitions count leap seconds) come out
+ *    shifted by the accumulated leap seconds.
+ *  - before the first transition, time type 0 holds (RFC 8536; glibc picks
+ *    the first standard-time type instead). With no transitions the footer
+ *    rule holds if there is one, else type 0. At and after the last
+ *    transition the footer rule holds if there is one (it should agree with
+ *    the last transition's type; that is not checked), else the last
+ *    transition's type.
+ *  - footer: std offset [dst [offset] ,start[/time],end[/time]]. Names are
+ *    <...> (letters, digits, '+', '-') or letters, at least 3 characters;
+ *    offsets [+-]hh[:mm[:ss]] with hh <= 24, minutes and seconds two digits;
+ *    the DST offset defaults to one hour ahead of standard time. Rule times
+ *    are -167..167 hours (the version 3 extension, accepted in any version).
+ *    A DST name without rules is an error (siren has no "posixrules" default).
+ *    A year whose DST period is empty (start == end) or lasts the whole year
+ *    or longer (end - start >= the year's length, e.g. "EST5EDT,0/0,J365/25",
+ *    the version 3 "DST all year") is DST all that year, as tzcode reads it.
+ *  - instants far outside any real use are handled without overflow: local
+ *    times are clamped to +-2^54 s, the footer rule is evaluated at instants
+ *    clamped to +-2^56 s (only transition times read from the file get that
+ *    far), and ms results saturate at INT64_MIN / INT64_MAX.
  */
 #ifndef SIREN_TZ_H
 #define SIREN_TZ_H
@@ -61,12 +95,19 @@ enum {
  * a wall time inside a gap gives the first valid instant after the gap (the
  * instant of the transition that opened it); a wall time that happens twice
  * gives the first occurrence (the earlier instant). *kind (may be NULL) gets
- * SR_LOCAL_*.
+ * SR_LOCAL_*. Wall times are compared in whole seconds; the result is a whole
+ * second. In a zone that jumps twice within a day (a wall time that happens
+ * three times) OVERLAP still gives the earliest.
  */
 int64_t sr_zone_to_utc(const sr_zone *z, int64_t local_s, int *kind);
 
 /* The first offset transition strictly after instant t_ms, or INT64_MAX when
- * there is none (zones without rules after their last transition). */
+ * there is none (zones without rules after their last transition) or it is
+ * beyond the int64 ms range. Transitions of the table and of the footer rule
+ * (computed per year) both count; a transition that does not change the
+ * offset (only isdst or the abbreviation, or DST all year) is SKIPPED: the
+ * result is always an instant where sr_zone_offset differs from the second
+ * before. Within [t_ms, result) the offset is constant. */
 int64_t sr_zone_next_transition(const sr_zone *z, int64_t t_ms);
 
 #endif

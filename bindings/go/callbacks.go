@@ -7,6 +7,7 @@ package siren
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include <siren/siren.h>
 */
 import "C"
@@ -118,6 +119,34 @@ func sirenGoSeal(unseal C.int, in unsafe.Pointer, n C.size_t, out unsafe.Pointer
 	}
 	copy(unsafe.Slice((*byte)(out), int(capacity)), b)
 	*outLen = C.size_t(len(b))
+	return 0
+}
+
+//export sirenGoLoadZone
+func sirenGoLoadZone(name *C.char, data *unsafe.Pointer, n *C.size_t, h C.uintptr_t) (rc C.int) {
+	st := enter(h)
+	defer st.leave("LoadZone", &rc)
+	*data, *n = nil, 0
+	b, err := st.zones.LoadZone(C.GoString(name))
+	if err != nil {
+		return st.result(err)
+	}
+	if b == nil {
+		return 0 // the host does not have that zone
+	}
+	// siren reads the bytes after this returns: a C copy, owned by the
+	// engine's state and freed when the Engine call returns (or on Close).
+	size := len(b)
+	if size == 0 {
+		size = 1
+	}
+	p := C.malloc(C.size_t(size))
+	if p == nil {
+		return st.result(errors.New("siren: out of C memory for a time zone"))
+	}
+	st.zoneBufs = append(st.zoneBufs, p)
+	copy(unsafe.Slice((*byte)(p), len(b)), b)
+	*data, *n = p, C.size_t(len(b))
 	return 0
 }
 

@@ -15,6 +15,7 @@ extern int sirenGoLog(int level, char *msg, uintptr_t h);
 extern int sirenGoEvent(siren_event *ev, uintptr_t h);
 extern int sirenGoNext(void **rec, size_t *len, uintptr_t h);
 extern int sirenGoSeal(int unseal, void *in, size_t len, void *out, size_t cap, size_t *out_len, uintptr_t h);
+extern int sirenGoLoadZone(char *name, void **data, size_t *len, uintptr_t h);
 
 static int go_clock(int64_t *now, void *ud) { return sirenGoClock(now, (uintptr_t)ud); }
 static int go_notify(const siren_notification *n, void *ud) {
@@ -36,7 +37,12 @@ static int go_unseal(const void *in, size_t len, void *out, size_t cap, size_t *
   return sirenGoSeal(1, (void *)in, len, out, cap, out_len, (uintptr_t)ud);
 }
 
-enum { GO_RANDOM = 1, GO_APPEND = 2, GO_LOG = 4, GO_EVENT = 8, GO_NEXT = 16, GO_SEAL = 32 };
+static int go_load_zone(const char *name, const void **data, size_t *len, void *ud) {
+  return sirenGoLoadZone((char *)name, (void **)data, len, (uintptr_t)ud);
+}
+
+enum { GO_RANDOM = 1, GO_APPEND = 2, GO_LOG = 4, GO_EVENT = 8, GO_NEXT = 16, GO_SEAL = 32,
+       GO_ZONE = 64 };
 
 // Fills a host table of this library's version with the trampolines the
 // Go host asked for.
@@ -51,6 +57,7 @@ int siren_go_host(siren_host *h, int which) {
   if (which & GO_EVENT) h->event = go_event;
   if (which & GO_NEXT) h->storage_next = go_next;
   if (which & GO_SEAL) { h->seal = go_seal; h->unseal = go_unseal; }
+  if (which & GO_ZONE) h->load_zone = go_load_zone;
   return SIREN_OK;
 }
 

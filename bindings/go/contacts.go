@@ -11,13 +11,14 @@ import (
 	"unsafe"
 )
 
-// ContactType is PERSONAL or ESCALATION.
+// ContactType is PERSONAL, ESCALATION or ONCALL_SCHEDULE.
 type ContactType int
 
 // Contact types.
 const (
-	Personal   ContactType = C.SIREN_CONTACT_PERSONAL
-	Escalation ContactType = C.SIREN_CONTACT_ESCALATION
+	Personal       ContactType = C.SIREN_CONTACT_PERSONAL
+	Escalation     ContactType = C.SIREN_CONTACT_ESCALATION
+	OnCallSchedule ContactType = C.SIREN_CONTACT_ONCALL_SCHEDULE // its plan is rotations: SetSchedule
 )
 
 func (t ContactType) String() string {
@@ -26,6 +27,8 @@ func (t ContactType) String() string {
 		return "PERSONAL"
 	case Escalation:
 		return "ESCALATION"
+	case OnCallSchedule:
+		return "ONCALL_SCHEDULE"
 	}
 	return "UNKNOWN"
 }
@@ -38,6 +41,10 @@ type Contact struct {
 	StageCount   int
 	ChannelCount int
 	RepeatCount  int
+	// OnCallSchedule contacts: the number of rotations (ScheduleRotations)
+	// and whether the schedule holds when nobody is on call (SetSchedule).
+	RotationCount int
+	ScheduleHold  bool
 }
 
 // CreateContact creates a contact with an empty plan. alias: 1-255 of
@@ -66,7 +73,8 @@ func (e *Engine) Contact(alias string) (Contact, error) {
 			return rc
 		}
 		c = Contact{Alias: gs(info.alias), DisplayName: gs(info.display_name), Type: ContactType(info._type),
-			StageCount: int(info.stage_count), ChannelCount: int(info.channel_count), RepeatCount: int(info.repeat_count)}
+			StageCount: int(info.stage_count), ChannelCount: int(info.channel_count), RepeatCount: int(info.repeat_count),
+			RotationCount: int(info.rotation_count), ScheduleHold: info.schedule_flags&C.SIREN_SCHEDULE_HOLD != 0}
 		return 0
 	})
 	return c, err

@@ -1,13 +1,15 @@
 // Package siren binds libsiren, an embeddable incident-response scheduler
 // with the semantics of AWS Systems Manager Incident Manager: contacts,
-// channels, engagement and escalation plans, pages, response plans,
-// incidents, timelines, heartbeats and runbooks.
+// channels, engagement and escalation plans, on-call rotations and
+// schedules, pages, response plans, incidents, timelines, heartbeats and
+// runbooks.
 //
 // The C core never reads a clock, opens a file or sends a message: a Go
 // program supplies those through the Host interface (and the optional
-// Storage, StorageReader, RandomSource, EventHandler, Logger and Sealer
-// interfaces a Host may also implement), and asks the Engine when it next
-// needs to run (NextDeadline, then Advance).
+// Storage, StorageReader, RandomSource, EventHandler, Logger, Sealer and
+// ZoneLoader interfaces a Host may also implement; time zones default to
+// SystemZones), and asks the Engine when it next needs to run (NextDeadline,
+// then Advance).
 //
 //	eng, err := siren.NewEngine(myHost)
 //	defer eng.Close()
@@ -38,7 +40,9 @@
 // Go values reach C only as runtime/cgo.Handle integers; every string and
 // buffer handed to C is copied into C memory for the duration of the call,
 // and everything C returns is copied into Go values before the call returns.
-// C never keeps a Go pointer.
+// C never keeps a Go pointer. The time zone bytes a ZoneLoader returns are
+// copied into C memory that lives until the Engine call that asked for them
+// returns (siren reads them after the callback), or until Close.
 //
 // # Building
 //

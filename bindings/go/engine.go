@@ -5,7 +5,8 @@ package siren
 #include <stdlib.h>
 #include <siren/siren.h>
 
-enum { GO_RANDOM = 1, GO_APPEND = 2, GO_LOG = 4, GO_EVENT = 8, GO_NEXT = 16, GO_SEAL = 32 };
+enum { GO_RANDOM = 1, GO_APPEND = 2, GO_LOG = 4, GO_EVENT = 8, GO_NEXT = 16, GO_SEAL = 32,
+       GO_ZONE = 64 };
 int siren_go_host(siren_host *h, int which);
 int siren_go_new(siren_engine **out, const siren_host *h, const siren_options *o, uintptr_t ud);
 int siren_go_open(siren_engine **out, const siren_host *h, const siren_options *o, uintptr_t ud,
@@ -40,9 +41,14 @@ type state struct {
 	events  EventHandler
 	logger  Logger
 	sealer  Sealer
+	zones   ZoneLoader
 
 	cbErr   error          // the first callback failure of the call in progress
 	nextBuf unsafe.Pointer // C copy of the last record StorageReader.Next gave
+	// C copies of the zone bytes LoadZone gave during the call in progress:
+	// siren reads them after the callback returns, so they are freed when
+	// the call returns (or on Close).
+	zoneBufs []unsafe.Pointer
 
 	inCallback  int32  // atomic: a callback is running
 	cbGoroutine uint64 // atomic: on this goroutine
@@ -67,6 +73,13 @@ func (st *state) result(err error) C.int {
 	}
 	st.fail(err)
 	return -1
+}
+
+func (st *state) freeZones() {
+	for _, p := range st.zoneBufs {
+		C.free(p)
+	}
+	st.zoneBufs = nil
 }
 
 func (st *state) freeNext() {
@@ -135,6 +148,7 @@ func (e *Engine) call(op string, f func(en *C.siren_engine, a *arena) C.int) err
 		return err
 	}
 	defer st.mu.Unlock()
+	defer st.freeZones()
 	var a arena
 	defer a.free()
 	return st.check(op, f(st.e, &a))
@@ -198,6 +212,11 @@ func newState(host Host) (*state, C.int) {
 	if v, ok := host.(Sealer); ok {
 		st.sealer, which = v, which|C.GO_SEAL
 	}
+	// Time zones: the host's own LoadZone, else the system's zoneinfo.
+	st.zones, which = SystemZones{}, which|C.GO_ZONE
+	if v, ok := host.(ZoneLoader); ok {
+		st.zones = v
+	}
 	return st, which
 }
 
@@ -232,6 +251,7 @@ func NewEngine(host Host, opts ...Option) (*Engine, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	rc := C.siren_go_new(&st.e, &h, &o, C.uintptr_t(st.h))
+	st.freeZones()
 	if rc != 0 {
 		err := st.check("NewEngine", rc)
 		st.h.Delete()
@@ -281,6 +301,7 @@ func Open(host Host, opts ...Option) (*Engine, OpenReport, error) {
 	defer st.mu.Unlock()
 	rc := C.siren_go_open(&st.e, &h, &o, C.uintptr_t(st.h), &r)
 	st.freeNext()
+	st.freeZones()
 	rep = OpenReport{
 		Records: uint64(r.records), Bytes: uint64(r.bytes), LastSequence: uint64(r.last_sequence),
 		LastTime: goTime(r.last_time), Stopped: r.stopped != 0, StopCode: Code(r.stop_code),
@@ -311,6 +332,7 @@ func (e *Engine) Close() error {
 	C.siren_engine_free(st.e)
 	st.e = nil
 	st.freeNext()
+	st.freeZones()
 	st.h.Delete()
 	return nil
 }
@@ -386,6 +408,9 @@ func goNotification(n *C.siren_notification) Notification {
 		g.Execution, g.Step, g.Action = ID(n.execution), gs(n.step), gs(n.action)
 		g.Inputs, g.Attempt = gs(n.inputs), int(n.attempt)
 	}
+	if n.version >= 3 {
+		g.Rotation, g.ShiftStart, g.ShiftEnd = gs(n.rotation), goTime(n.shift_start), goTime(n.shift_end)
+	}
 	return g
 }
 
@@ -400,6 +425,9 @@ func goEvent(ev *C.siren_event) Event {
 	if ev.version >= 2 {
 		g.Incident, g.ResponsePlan, g.Title = ID(ev.incident), gs(ev.response_plan), gs(ev.title)
 		g.Impact, g.Text = int(ev.impact), gs(ev.text)
+	}
+	if ev.version >= 3 {
+		g.Rotation, g.Schedule, g.Until = gs(ev.rotation), gs(ev.schedule), goTime(ev.until)
 	}
 	return g
 }

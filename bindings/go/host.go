@@ -6,7 +6,8 @@ import (
 
 // Host is what every engine needs from its host: the time, and delivery.
 // A Host may also implement Storage, StorageReader, RandomSource,
-// EventHandler, Logger and Sealer; NewEngine wires the ones it finds.
+// EventHandler, Logger, Sealer and ZoneLoader; NewEngine wires the ones it
+// finds (time zones come from SystemZones when the host is no ZoneLoader).
 //
 // Callbacks run on the goroutine of the Engine call that triggered them and
 // must not call that Engine. An error or a panic makes that call fail with
@@ -58,6 +59,15 @@ type Sealer interface {
 	Unseal(stored []byte) ([]byte, error)
 }
 
+// ZoneLoader gives the TZif bytes (RFC 8536, as in /usr/share/zoneinfo) of an
+// IANA time zone ("America/New_York") for a rotation; nil, nil when the host
+// does not have it (siren then fails with ErrNotFound). siren copies the
+// bytes into the rotation's record, so replay never needs them again. A
+// host that is no ZoneLoader gets SystemZones.
+type ZoneLoader interface {
+	LoadZone(name string) ([]byte, error)
+}
+
 // SealOverhead is the most Seal may add to a record's length.
 const SealOverhead = 1024
 
@@ -82,6 +92,7 @@ const (
 	NotifyChat           NotifyKind = 3 // a message for an incident's chat channel
 	NotifyTarget         NotifyKind = 4 // a message for a notification target
 	NotifyAction         NotifyKind = 5 // a runbook step to run; report with ActionResult
+	NotifyShift          NotifyKind = 6 // a contact's on-call shift starts soon or has started
 )
 
 func (k NotifyKind) String() string {
@@ -96,6 +107,8 @@ func (k NotifyKind) String() string {
 		return "TARGET"
 	case NotifyAction:
 		return "ACTION"
+	case NotifyShift:
+		return "SHIFT"
 	}
 	return "UNKNOWN"
 }
@@ -125,10 +138,54 @@ type Notification struct {
 	Action      string // ACTION: e.g. "aws:executeScript"
 	Inputs      string // ACTION: resolved inputs as a JSON object
 	Attempt     int    // ACTION: from 1
+	// SHIFT: Contact's shift in Rotation, [ShiftStart, ShiftEnd) (ShiftEnd
+	// zero: no end in sight); Message "starting" (the rotation's notice
+	// ahead) or "started", Text a line a person can read. Channel and
+	// Address are "": the host picks how to reach the contact.
+	Rotation   string
+	ShiftStart time.Time
+	ShiftEnd   time.Time
 }
 
 // EventType is the type of an Event.
 type EventType int
+
+// Event types (siren_event_type).
+const (
+	EventEngagementStarted    EventType = 1
+	EventStageStarted         EventType = 2
+	EventPageSent             EventType = 3
+	EventPageRetry            EventType = 4
+	EventPageAccepted         EventType = 5
+	EventPageReceipt          EventType = 6
+	EventChannelSkipped       EventType = 7
+	EventEngagementStopped    EventType = 8
+	EventEngagementCompleted  EventType = 9
+	EventChannelActivated     EventType = 10
+	EventChannelDeactivated   EventType = 11
+	EventActivationCodeSent   EventType = 12
+	EventPlanRepeated         EventType = 13
+	EventContactEngaged       EventType = 14
+	EventIncidentCreated      EventType = 15
+	EventIncidentDeduplicated EventType = 16
+	EventIncidentUpdated      EventType = 17
+	EventIncidentResolved     EventType = 18
+	EventIncidentReopened     EventType = 19
+	EventChatMessage          EventType = 20
+	EventRelatedItemAdded     EventType = 21
+	EventRelatedItemRemoved   EventType = 22
+	EventTimelineEvent        EventType = 23
+	EventIncidentReengaged    EventType = 24
+	EventHeartbeatMissed      EventType = 25
+	EventRunbookPending       EventType = 26
+	EventAnalysisCreated      EventType = 27
+	EventRunbookStarted       EventType = 28
+	EventRunbookStep          EventType = 29
+	EventRunbookFinished      EventType = 30
+	EventShiftStarted         EventType = 31 // Rotation, Text = contacts on call, Reason REGULAR/OVERRIDDEN, Until
+	EventScheduleResolved     EventType = 32 // Schedule, Rotation, Contact engaged, Until = the shift's end
+	EventScheduleNobody       EventType = 33 // Schedule; Reason "skipped" or "held" (Until = when)
+)
 
 // Event is one decision siren took (siren_event). Members that do not apply
 // are zero; Stage is -1 when it does not apply.
@@ -152,4 +209,7 @@ type Event struct {
 	Title        string
 	Impact       int
 	Text         string
+	Rotation     string    // SHIFT_STARTED, SCHEDULE_RESOLVED
+	Schedule     string    // SCHEDULE_*: the OnCallSchedule contact
+	Until        time.Time // SHIFT_STARTED, SCHEDULE_RESOLVED: the shift's end; SCHEDULE_NOBODY held: when
 }

@@ -50,11 +50,11 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define SIREN_VERSION_MAJOR 0
-#define SIREN_VERSION_MINOR 2
+#define SIREN_VERSION_MINOR 3
 #define SIREN_VERSION_PATCH 0
-#define SIREN_VERSION_STRING "0.2.0"
+#define SIREN_VERSION_STRING "0.3.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
-#define SIREN_VERSION_NUMBER 200
+#define SIREN_VERSION_NUMBER 300
 
 /* The version of the library actually linked, as "MAJOR.MINOR.PATCH". Static
  * storage; never NULL. */
@@ -304,9 +304,10 @@ typedef struct siren_host {
   /* Version 3. */
 
   /* Optional: the TZif bytes (RFC 8536, as in /usr/share/zoneinfo) of the IANA
-   * time zone name ("America/New_York"). Set *data and *len; the bytes need
-   * to stay valid only until the callback returns (siren copies them into the
-   * rotation's record, so a replay never depends on the host's tzdata). For
+   * time zone name ("America/New_York"). Set *data and *len; the bytes must
+   * stay valid until the siren call that asked for them returns (siren copies
+   * them into the rotation's record, so a replay never depends on the host's
+   * tzdata). For
    * a zone the host does not have, set *data to NULL and return 0. Without
    * this callback the only zones are "UTC" and "Etc/UTC". */
   int (*load_zone)(const char *name, const void **data, size_t *len, void *user_data);
@@ -446,8 +447,9 @@ SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
  * replay can start there and the host can drop every record before it. The
  * host decides when (siren_engine_records_since_snapshot() helps). Errors:
  * SIREN_ENOMEM, SIREN_ECALLBACK (storage failed: nothing changed),
- * SIREN_ESTATE once a runbook was loaded or an execution started: snapshot
- * format 1 does not hold them yet, and siren refuses rather than lose them.
+ * SIREN_ESTATE once a runbook was loaded or an execution started, or a
+ * rotation or an ONCALL_SCHEDULE contact was created: snapshot format 1 does
+ * not hold them yet, and siren refuses rather than lose them.
  */
 SIREN_EXTERN int siren_engine_snapshot(siren_engine *engine);
 
@@ -784,8 +786,14 @@ SIREN_EXTERN int siren_contact_plan_target(siren_target *out, siren_engine *engi
  *
  * Overrides change who is on call for a window, in creation order: REPLACE
  * (AWS's CreateRotationOverride: exactly these contacts, possibly none), ADD
- * (these contacts as well) and REMOVE (not these). A shift an override
- * changes is listed as OVERRIDDEN with the regular contacts it took off.
+ * (these contacts as well) and REMOVE (not these). They apply on top of
+ * coverage: a REPLACE or ADD puts its contacts on call even outside the
+ * coverage windows. A shift while an override is in force is listed as
+ * OVERRIDDEN, with the regular contacts it took off.
+ *
+ * Records carry the zone's TZif bytes, so a rotation keeps the rules it was
+ * created (or last updated) with: siren_rotation_update() with the same
+ * definition picks up the host's newer tzdata.
  */
 
 /* Days of the week (ISO 8601 numbering; 0 is invalid). */
@@ -912,7 +920,8 @@ SIREN_EXTERN int siren_override_init(siren_override *o, unsigned int version);
 SIREN_EXTERN int siren_override_create(siren_id *id, siren_engine *engine,
                                        const siren_override *override);
 SIREN_EXTERN int siren_override_delete(siren_engine *engine, const char *rotation, siren_id id);
-/* Pointers in *out are valid until the override or its rotation goes. */
+/* Pointers in *out are valid until the override is deleted (its rotation's
+ * name until the engine is freed). */
 SIREN_EXTERN int siren_override_get(siren_override *out, siren_engine *engine,
                                     const char *rotation, siren_id id);
 /* The ids of a rotation's overrides that overlap [start, end), oldest first:
@@ -1171,7 +1180,10 @@ typedef struct siren_resolution {
 #define SIREN_RESOLUTION_VERSION 1
 #define SIREN_RESOLUTION_INIT {SIREN_RESOLUTION_VERSION, 0, 0, 0, 0, 0, 0}
 SIREN_EXTERN int siren_resolution_init(siren_resolution *r, unsigned int version);
-/* Pointers in *out are valid until the engine is freed. SIREN_ENOTFOUND for
+/* Pointers in *out are valid until the engine is freed (a rotation's name
+ * outlives its updates and deletion). shift_start and shift_end are the
+ * shift as siren_rotation_shifts() listed it at that instant (cut by coverage
+ * and overrides; 0 when its end lay beyond any change). SIREN_ENOTFOUND for
  * an unknown page. */
 SIREN_EXTERN int siren_page_resolution(siren_resolution *out, siren_engine *engine,
                                        siren_id page);

@@ -10,6 +10,17 @@
 
 #include <cmocka.h>
 
+#include "../../examples/zoneinfo/zoneinfo.h"
+
+int th_zone_loads;
+static zoneinfo_cache th_zones;
+
+static int cb_load_zone(const char *name, const void **data, size_t *len, void *ud) {
+  (void)ud;
+  th_zone_loads++;
+  return zoneinfo_read(&th_zones, name, data, len);
+}
+
 static void copy(char *dst, size_t cap, const char *src) {
   snprintf(dst, cap, "%s", src ? src : "");
 }
@@ -55,6 +66,11 @@ static int cb_notify(const siren_notification *n, void *ud) {
         x->attempt = n->attempt;
       }
     }
+    if (n->version >= 3 && n->kind == SIREN_NOTIFY_SHIFT) {
+      copy(x->rotation, sizeof x->rotation, n->rotation);
+      x->shift_start = n->shift_start;
+      x->shift_end = n->shift_end;
+    }
   }
   return th->fail_notify;
 }
@@ -68,6 +84,12 @@ static int cb_event(const siren_event *ev, void *ud) {
     snprintf(th->ev_lines[i], sizeof th->ev_lines[i], "%lld:%s:%s:%s:%d:%s:%s",
              (long long)((ev->time - TH_T0) / 1000), siren_event_type_name(ev->type), ev->contact,
              ev->channel, (int)ev->stage, ev->reason, ev->version >= 2 ? ev->text : "");
+    /* Version 3 members only when set, so older lines read as before. */
+    if (ev->version >= 3 && (ev->rotation[0] || ev->schedule[0])) {
+      size_t o = strlen(th->ev_lines[i]);
+      snprintf(th->ev_lines[i] + o, sizeof th->ev_lines[i] - o, ":%s:%s:%lld", ev->rotation,
+               ev->schedule, (long long)(ev->until ? (ev->until - TH_T0) / 1000 : 0));
+    }
   }
   return th->fail_event;
 }
@@ -139,6 +161,7 @@ void th_setup(th_host *th, siren_host *host, int with_storage, int with_alloc) {
   host->clock = cb_clock;
   host->notify = cb_notify;
   host->event = cb_event;
+  host->load_zone = cb_load_zone;
   if (with_storage) host->storage_append = cb_storage;
   if (with_alloc) {
     host->mem_alloc = cb_alloc;

@@ -26,6 +26,8 @@ typedef struct th_notice {
   siren_id execution;  /* ACTION */
   char step[64], action[64], inputs[512];
   uint32_t attempt;
+  char rotation[64];   /* SHIFT (v3) */
+  int64_t shift_start, shift_end;
 } th_notice;
 
 typedef struct th_host {
@@ -62,6 +64,9 @@ typedef struct th_host {
 /* Fills host callbacks for th; with_storage adds storage_append, with_alloc
  * routes allocation through th's counting allocator. */
 void th_setup(th_host *th, siren_host *host, int with_storage, int with_alloc);
+/* The load_zone th_setup installs: the system's zoneinfo ($TZDIR or
+ * /usr/share/zoneinfo). Counts its calls. */
+extern int th_zone_loads;
 /* Creates an engine on th (default options); asserts success. */
 siren_engine *th_engine(th_host *th, int with_storage, int with_alloc);
 

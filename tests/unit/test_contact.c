@@ -158,7 +158,7 @@ static void alias_validation(void **state) {
   assert_int_equal(siren_contact_create(e, a255, NULL, SIREN_CONTACT_PERSONAL), SIREN_EEXISTS);
   assert_int_equal(siren_contact_count(e), 7);
   /* An unknown type. */
-  assert_int_equal(siren_contact_create(e, "typeless", NULL, (siren_contact_type)3), SIREN_EINVAL);
+  assert_int_equal(siren_contact_create(e, "typeless", NULL, (siren_contact_type)4), SIREN_EINVAL);
   assert_int_equal(siren_contact_create(e, "typeless", NULL, (siren_contact_type)0), SIREN_EINVAL);
   assert_int_equal(siren_contact_get(&ci, e, "typeless"), SIREN_ENOTFOUND);
   assert_int_equal(th.record_count, 7);

@@ -335,6 +335,74 @@ static const step runbook_scenario[] = {
     A(30),
 };
 
+/* A rotation in a real zone (its TZif bytes travel in the record), a held
+ * schedule, shift notices, an override and its deletion. */
+static int s_rotation(siren_engine *e, th_host *th) {
+  (void)th;
+  const char *who[] = {"incident-responder", "sr-incident-responder"};
+  siren_handoff h = SIREN_HANDOFF_INIT;
+  h.minute = 9 * 60 + 30;
+  siren_rotation r = SIREN_ROTATION_INIT;
+  r.name = "primary";
+  r.time_zone = "Europe/London";
+  r.start_time = TH_T0;
+  r.contact_count = 2;
+  r.contacts = who;
+  r.recurrence = SIREN_RECUR_DAILY;
+  r.multiplier = 1;
+  r.on_calls = 1;
+  r.handoff_count = 1;
+  r.handoffs = &h;
+  r.notice_minutes = 5;
+  return siren_rotation_create(e, &r);
+}
+/* One record per step: a resumed run redoes a step whose record is missing. */
+static int s_schedule_contact(siren_engine *e, th_host *th) {
+  (void)th;
+  return siren_contact_create(e, "oncall", NULL, SIREN_CONTACT_ONCALL_SCHEDULE);
+}
+static int s_schedule(siren_engine *e, th_host *th) {
+  (void)th;
+  const char *rots[] = {"primary"};
+  return siren_schedule_set(e, "oncall", rots, 1, SIREN_SCHEDULE_HOLD);
+}
+static int s_engage_oncall(siren_engine *e, th_host *th) {
+  (void)th;
+  char token[16];
+  snprintf(token, sizeof token, "oc-%d", cur_arg);
+  siren_engagement_params p = SIREN_ENGAGEMENT_PARAMS_INIT;
+  p.contact = "oncall";
+  p.sender = "monitor";
+  p.subject = "latency";
+  p.content = "p99 over budget";
+  p.idempotency_token = token;
+  siren_id id;
+  return siren_engagement_start(&id, e, &p);
+}
+static int s_override(siren_engine *e, th_host *th) {
+  (void)th;
+  const char *ir[] = {"incident-responder"};
+  siren_override o = SIREN_OVERRIDE_INIT;
+  o.rotation = "primary";
+  o.contact_count = 1;
+  o.contacts = ir;
+  o.start = TH_T0 + 50 * 60000;
+  o.end = TH_T0 + 70 * 60000;
+  siren_id id;
+  return siren_override_create(&id, e, &o);
+}
+static int s_override_delete(siren_engine *e, th_host *th) {
+  (void)th;
+  return siren_override_delete(e, "primary", 1);
+}
+
+static const step rotation_scenario[] = {
+    SETUP,         C(s_rotation),       C(s_schedule_contact), C(s_schedule), A(2),
+    CA(s_engage_oncall, 1),
+    A(40),         C(s_override),       A(60),         CA(s_engage_oncall, 2), A(100),
+    C(s_override_delete), A(200),
+};
+
 static const step *scenario = seed_scenario;
 static size_t STEPS = sizeof seed_scenario / sizeof seed_scenario[0];
 #define MAX_STEPS 64
@@ -587,6 +655,8 @@ static void crash_after_every_record(void **state) {
   crash_test("incidents over hours");
   use(runbook_scenario, sizeof runbook_scenario / sizeof runbook_scenario[0]);
   crash_test("runbook executions");
+  use(rotation_scenario, sizeof rotation_scenario / sizeof rotation_scenario[0]);
+  crash_test("rotations and a schedule");
   use(seed_scenario, sizeof seed_scenario / sizeof seed_scenario[0]);
 }
 

@@ -14,8 +14,10 @@ from :mod:`siren.host`::
         e.engage("app-escalation-plan", "cpu-agent", "EC2 CPU above 85%", "...")
         host.run_until(e, host.minute(60))
 
-Rotations and time zones (load_zone) are not in the C API yet and so not
-here either.
+On-call rotations, overrides and ONCALL_SCHEDULE contacts are Engine
+methods (create_rotation, rotation_shifts, set_schedule, oncall, ...); time
+zones come from the system's zoneinfo unless the host has a load_zone of its
+own (:func:`siren.host.load_system_zone`).
 """
 from ._ffi import LibraryVersionError, WRITTEN_FOR
 from .engine import (Analysis, Channel, Contact, Engagement, Engine, Execution, Incident, Page,

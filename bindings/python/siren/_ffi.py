@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 #: The library version this binding was written for (SIREN_VERSION_NUMBER).
-WRITTEN_FOR = 200
+WRITTEN_FOR = 300
 
 c_id = c_uint64
 c_enum = c_int
@@ -40,6 +40,8 @@ class Notification(Structure):
         ("incident", c_id), ("text", c_char_p), ("message", c_char_p),
         ("execution", c_id), ("step", c_char_p), ("action", c_char_p),
         ("inputs", c_char_p), ("attempt", c_uint32),
+        # version 3
+        ("rotation", c_char_p), ("shift_start", c_int64), ("shift_end", c_int64),
     ]
 
 
@@ -52,6 +54,8 @@ class Event(Structure):
         # version 2
         ("incident", c_id), ("response_plan", c_char_p), ("title", c_char_p),
         ("impact", c_int), ("text", c_char_p),
+        # version 3
+        ("rotation", c_char_p), ("schedule", c_char_p), ("until", c_int64),
     ]
 
 
@@ -64,6 +68,7 @@ EVENT_FN = CFUNCTYPE(c_int, POINTER(Event), c_void_p)
 NEXT_FN = CFUNCTYPE(c_int, POINTER(c_void_p), POINTER(c_size_t), c_void_p)
 SEAL_FN = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p, c_size_t, POINTER(c_size_t), c_void_p)
 REWIND_FN = CFUNCTYPE(c_int, c_void_p)
+LOAD_ZONE_FN = CFUNCTYPE(c_int, c_char_p, POINTER(c_void_p), POINTER(c_size_t), c_void_p)
 
 
 class Host(Structure):
@@ -74,6 +79,8 @@ class Host(Structure):
         ("mem_free", c_void_p),
         # version 2
         ("storage_next", NEXT_FN), ("seal", SEAL_FN), ("unseal", SEAL_FN),
+        # version 3
+        ("load_zone", LOAD_ZONE_FN),
     ]
 
 
@@ -97,7 +104,9 @@ class Storage(Structure):
 class ContactInfo(Structure):
     _fields_ = [("version", c_uint), ("alias", c_char_p), ("display_name", c_char_p),
                 ("type", c_enum), ("stage_count", c_uint32), ("channel_count", c_uint32),
-                ("repeat_count", c_uint32)]
+                ("repeat_count", c_uint32),
+                # version 2
+                ("rotation_count", c_uint32), ("schedule_flags", c_uint32)]
 
 
 class ChannelInfo(Structure):
@@ -120,6 +129,47 @@ class Stage(Structure):
 class Plan(Structure):
     _fields_ = [("version", c_uint), ("stage_count", c_size_t), ("stages", POINTER(Stage)),
                 ("repeat_count", c_uint32)]
+
+
+class Handoff(Structure):
+    _fields_ = [("version", c_uint), ("day", c_uint32), ("minute", c_uint32)]
+
+
+class Coverage(Structure):
+    _fields_ = [("version", c_uint), ("day", c_uint32), ("start_minute", c_uint32),
+                ("end_minute", c_uint32)]
+
+
+class Rotation(Structure):
+    _fields_ = [("version", c_uint), ("name", c_char_p), ("time_zone", c_char_p),
+                ("start_time", c_int64), ("contact_count", c_size_t), ("contacts", c_str_array),
+                ("recurrence", c_enum), ("multiplier", c_uint32), ("on_calls", c_uint32),
+                ("handoff_count", c_size_t), ("handoffs", POINTER(Handoff)),
+                ("coverage_count", c_size_t), ("coverages", POINTER(Coverage)),
+                ("notice_minutes", c_uint32)]
+
+
+class Override(Structure):
+    _fields_ = [("version", c_uint), ("id", c_id), ("rotation", c_char_p), ("mode", c_enum),
+                ("contact_count", c_size_t), ("contacts", c_str_array), ("start", c_int64),
+                ("end", c_int64), ("created", c_int64)]
+
+
+class Shift(Structure):
+    _fields_ = [("version", c_uint), ("start", c_int64), ("end", c_int64), ("type", c_enum),
+                ("index", c_uint32), ("contact_count", c_uint32), ("contacts", c_str_array),
+                ("overridden_count", c_uint32), ("overridden", c_str_array)]
+
+
+class Gap(Structure):
+    _fields_ = [("version", c_uint), ("start", c_int64), ("end", c_int64), ("type", c_enum),
+                ("on_call", c_uint32)]
+
+
+class Resolution(Structure):
+    _fields_ = [("version", c_uint), ("schedule", c_char_p), ("rotation", c_char_p),
+                ("contact", c_char_p), ("shift_start", c_int64), ("shift_end", c_int64),
+                ("resolved", c_int64)]
 
 
 class EngagementParams(Structure):
@@ -307,17 +357,24 @@ class ConfigResult(Structure):
 
 #: struct class -> (C name, the version this binding writes, its *_init function).
 STRUCTS = {
-    Notification: ("siren_notification", 2, None),
-    Event: ("siren_event", 2, None),
-    Host: ("siren_host", 2, "siren_host_init"),
+    Notification: ("siren_notification", 3, None),
+    Event: ("siren_event", 3, None),
+    Host: ("siren_host", 3, "siren_host_init"),
     Options: ("siren_options", 1, "siren_options_init"),
     OpenReport: ("siren_open_report", 1, "siren_open_report_init"),
     Storage: ("siren_storage", 1, "siren_storage_init"),
-    ContactInfo: ("siren_contact_info", 1, "siren_contact_info_init"),
+    ContactInfo: ("siren_contact_info", 2, "siren_contact_info_init"),
     ChannelInfo: ("siren_channel_info", 1, "siren_channel_info_init"),
     Target: ("siren_target", 1, "siren_target_init"),
     Stage: ("siren_stage", 1, "siren_stage_init"),
     Plan: ("siren_plan", 1, "siren_plan_init"),
+    Handoff: ("siren_handoff", 1, "siren_handoff_init"),
+    Coverage: ("siren_coverage", 1, "siren_coverage_init"),
+    Rotation: ("siren_rotation", 1, "siren_rotation_init"),
+    Override: ("siren_override", 1, "siren_override_init"),
+    Shift: ("siren_shift", 1, "siren_shift_init"),
+    Gap: ("siren_gap", 1, "siren_gap_init"),
+    Resolution: ("siren_resolution", 1, "siren_resolution_init"),
     EngagementParams: ("siren_engagement_params", 1, "siren_engagement_params_init"),
     EngagementInfo: ("siren_engagement_info", 1, "siren_engagement_info_init"),
     PageInfo: ("siren_page_info", 1, "siren_page_info_init"),
@@ -397,6 +454,25 @@ _PROTOTYPES = {
     "siren_contact_set_plan": (I, [E, c_char_p, P(Plan)]),
     "siren_contact_plan_stage": (I, [P(Stage), E, c_char_p, c_uint32]),
     "siren_contact_plan_target": (I, [P(Target), E, c_char_p, c_uint32, c_uint32]),
+    # rotations and schedules
+    "siren_rotation_create": (I, [E, P(Rotation)]),
+    "siren_rotation_update": (I, [E, P(Rotation)]),
+    "siren_rotation_delete": (I, [E, c_char_p]),
+    "siren_rotation_get": (I, [P(Rotation), E, c_char_p]),
+    "siren_rotation_count": (c_uint32, [E]),
+    "siren_rotation_name_at": (c_char_p, [E, c_uint32]),
+    "siren_override_create": (I, [P(c_id), E, P(Override)]),
+    "siren_override_delete": (I, [E, c_char_p, c_id]),
+    "siren_override_get": (I, [P(Override), E, c_char_p, c_id]),
+    "siren_overrides": (I, [P(c_id), c_size_t, P(c_size_t), E, c_char_p, c_int64, c_int64]),
+    "siren_rotation_shifts": (I, [P(Shift), c_size_t, P(c_size_t), E, c_char_p, c_int64,
+                                  c_int64]),
+    "siren_rotation_preview_shifts": (I, [P(Shift), c_size_t, P(c_size_t), E, P(Rotation),
+                                          P(Override), c_size_t, c_int64, c_int64]),
+    "siren_schedule_set": (I, [E, c_char_p, c_str_array, c_size_t, c_uint32]),
+    "siren_schedule_rotation_at": (c_char_p, [E, c_char_p, c_uint32]),
+    "siren_oncall": (I, [c_str_array, c_size_t, P(c_size_t), E, c_char_p, c_int64]),
+    "siren_schedule_gaps": (I, [P(Gap), c_size_t, P(c_size_t), E, c_char_p, c_int64, c_int64]),
     # engagements, pages
     "siren_engagement_start": (I, [P(c_id), E, P(EngagementParams)]),
     "siren_engagement_stop": (I, [E, c_id, c_char_p]),
@@ -405,6 +481,7 @@ _PROTOTYPES = {
     "siren_page_accept": (I, [E, c_id, c_enum, c_char_p, c_enum, c_char_p]),
     "siren_page_get": (I, [P(PageInfo), E, c_id]),
     "siren_page_receipt_at": (I, [P(ReceiptInfo), E, c_id, c_uint32]),
+    "siren_page_resolution": (I, [P(Resolution), E, c_id]),
     "siren_engagement_pages": (I, [P(c_id), c_size_t, P(c_size_t), E, c_id]),
     "siren_contact_pages": (I, [P(c_id), c_size_t, P(c_size_t), E, c_char_p]),
     "siren_engagements": (I, [P(c_id), c_size_t, P(c_size_t), E]),

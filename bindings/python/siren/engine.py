@@ -3,6 +3,8 @@ incidents, runbooks, executions, analyses)."""
 from __future__ import annotations
 
 import ctypes
+import dataclasses
+import datetime as _dt
 import os
 from ctypes import byref, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_void_p
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
@@ -10,7 +12,8 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
 
 from . import _ffi
 from . import types as T
-from .errors import ConfigError, SirenError, error_class
+from .errors import ConfigError, InvalidError, SirenError, error_class
+from .host import load_system_zone
 
 lib = _ffi.load_library()
 
@@ -128,12 +131,16 @@ def _notification(n: _ffi.Notification) -> T.Notification:
         return T.ActionNotification(execution=int(n.execution), step=_s(n.step),
                                     action=_s(n.action), inputs=_s(n.inputs),
                                     attempt=int(n.attempt), **common)
+    if kind == T.NotifyKind.SHIFT and v >= 3:
+        return T.ShiftNotification(contact=_s(n.contact), rotation=_s(n.rotation),
+                                   shift_start=int(n.shift_start), shift_end=int(n.shift_end),
+                                   text=_s(n.text), message=_s(n.message), **common)
     return T.UnknownNotification(**common)
 
 
 def _event(e: _ffi.Event) -> T.Event:
     v = int(e.version)
-    v2 = v >= 2
+    v2, v3 = v >= 2, v >= 3
     return T.Event(
         type=T._enum(T.EventType, e.type), name=_s(lib.siren_event_type_name(e.type)),
         time=int(e.time), engagement=int(e.engagement), page=int(e.page),
@@ -142,7 +149,8 @@ def _event(e: _ffi.Event) -> T.Event:
         stage=int(e.stage), essential=bool(e.essential), acknowledged=bool(e.acknowledged),
         incident=int(e.incident) if v2 else 0, response_plan=_s(e.response_plan) if v2 else "",
         title=_s(e.title) if v2 else "", impact=int(e.impact) if v2 else 0,
-        text=_s(e.text) if v2 else "", version=v)
+        text=_s(e.text) if v2 else "", rotation=_s(e.rotation) if v3 else "",
+        schedule=_s(e.schedule) if v3 else "", until=int(e.until) if v3 else 0, version=v)
 
 
 def _options(opts: Optional[Union[T.Options, Mapping[str, int]]]):
@@ -160,7 +168,7 @@ def _options(opts: Optional[Union[T.Options, Mapping[str, int]]]):
 # ------------------------------------------------------------------ engine
 
 _CALLBACKS = ("clock", "notify", "random", "storage_append", "storage_records", "log",
-              "event", "seal", "unseal")
+              "event", "seal", "unseal", "load_zone")
 
 
 class Engine:
@@ -179,7 +187,11 @@ class Engine:
       first (read by Engine.open());
     - ``log(level: LogLevel, message: str)``, ``event(ev: Event)``;
     - ``seal(record: bytes) -> bytes`` and ``unseal(blob: bytes) -> bytes``
-      (both or neither; at most len + 1024 bytes).
+      (both or neither; at most len + 1024 bytes);
+    - ``load_zone(name: str) -> Optional[bytes]``: the TZif bytes of an IANA
+      time zone, None when the host does not have it. Without one the engine
+      uses :func:`siren.host.load_system_zone` ($TZDIR or
+      /usr/share/zoneinfo); ``load_zone=False`` leaves siren with UTC only.
 
     A callback reports failure by raising: siren sees the callback-failed
     code and the exception is re-raised from the Engine method that caused
@@ -228,6 +240,7 @@ class Engine:
             self._depth -= 1
             self._records_iter = None
             self._next_buf = None
+            self._zone_bufs.clear()
         if ptr.value:
             self._ptr = ptr
         report = T.OpenReport(
@@ -257,6 +270,10 @@ class Engine:
                 fn = getattr(host, name, None)
             if fn is not None:
                 cb[name] = fn
+        if callbacks.get("load_zone") is False:
+            cb.pop("load_zone", None)
+        elif "load_zone" not in cb:
+            cb["load_zone"] = load_system_zone
         if "clock" not in cb or "notify" not in cb:
             raise TypeError("a siren host needs clock and notify")
         if ("seal" in cb) != ("unseal" in cb):
@@ -267,6 +284,9 @@ class Engine:
         self._depth = 0
         self._records_iter: Optional[Iterator[bytes]] = None
         self._next_buf = None
+        # Zone bytes handed to siren by load_zone: siren reads them after the
+        # callback has returned, so they live until the C call returns.
+        self._zone_bufs: List[Any] = []
         h = _new(_ffi.Host)
         # Every CFUNCTYPE object is kept in self._fns for the engine's life.
         self._fns: Dict[str, Any] = {}
@@ -317,6 +337,18 @@ class Engine:
             rec_p[0] = ctypes.addressof(buf)
             len_p[0] = len(data)
 
+        def load_zone(name_p, data_p, len_p, ud):
+            data_p[0] = None
+            len_p[0] = 0
+            data = cb["load_zone"](_s(name_p))
+            if data is None:
+                return
+            data = bytes(data)
+            buf = ctypes.create_string_buffer(data, max(1, len(data)))
+            self._zone_bufs.append(buf)
+            data_p[0] = ctypes.addressof(buf)
+            len_p[0] = len(data)
+
         def sealer(name):
             def body(inp, n, out, cap, out_len, ud):
                 res = bytes(cb[name](ctypes.string_at(inp, n)))
@@ -333,7 +365,8 @@ class Engine:
                  ("event", _ffi.EVENT_FN, event),
                  ("storage_records", _ffi.NEXT_FN, next_),
                  ("seal", _ffi.SEAL_FN, sealer("seal")),
-                 ("unseal", _ffi.SEAL_FN, sealer("unseal"))]
+                 ("unseal", _ffi.SEAL_FN, sealer("unseal")),
+                 ("load_zone", _ffi.LOAD_ZONE_FN, load_zone)]
         for name, proto, body in table:
             if name in cb:
                 fn = proto(guard(name, body))
@@ -367,6 +400,8 @@ class Engine:
             rc = getattr(lib, function)(*args)
         finally:
             self._depth -= 1
+            if self._depth == 0:
+                self._zone_bufs.clear()
         if self._pending is not None and self._depth == 0:
             self._raise_pending(rc, function, partial() if partial else None)
         if rc < 0:
@@ -523,6 +558,215 @@ class Engine:
                               engaged_by=_s(p.engaged_by),
                               escalation_stage=p.escalation_stage, stage=p.stage)
                 for p in out[:min(n, total.value)]]
+
+    # -- rotations and schedules ---------------------------------------------
+
+    def create_rotation(self, name: Union[str, T.Rotation, Mapping[str, Any]],
+                        time_zone: Optional[str] = None, start: Optional[TimeSpec] = None,
+                        contacts: Optional[Sequence[str]] = None,
+                        recurrence: Optional[Union[str, T.Recurrence]] = None,
+                        handoffs: Optional[Sequence[HandoffSpec]] = None, on_calls: int = 1,
+                        multiplier: int = 1, coverages: Sequence[CoverageSpec] = (),
+                        notice_minutes: int = 0) -> None:
+        """Creates a rotation (CreateRotation). name may instead be a
+        Rotation (as get_rotation() returns) or a dict of these arguments.
+        start: ms since the epoch or an aware datetime. recurrence: "DAILY",
+        "WEEKLY" or "MONTHLY". handoffs: (day, "HH:MM") pairs, day "MON".."SUN"
+        (WEEKLY), 1-31 (MONTHLY) or anything (DAILY, where a bare "HH:MM"
+        also does). coverages: (day, "HH:MM", "HH:MM") windows. Raises
+        InvalidError (PST is not an IANA name, a bad hand-off, ...),
+        ExistsError, NotFoundError (a contact, or a zone the host lacks)."""
+        rot = _rotation_arg("siren_rotation_create", name, time_zone, start, contacts,
+                            recurrence, handoffs, on_calls, multiplier, coverages,
+                            notice_minutes)
+        self._call("siren_rotation_create", self._e,
+                   byref(_rotation_struct(rot, "siren_rotation_create")))
+
+    def update_rotation(self, name: Union[str, T.Rotation, Mapping[str, Any]],
+                        time_zone: Optional[str] = None, start: Optional[TimeSpec] = None,
+                        contacts: Optional[Sequence[str]] = None,
+                        recurrence: Optional[Union[str, T.Recurrence]] = None,
+                        handoffs: Optional[Sequence[HandoffSpec]] = None, on_calls: int = 1,
+                        multiplier: int = 1, coverages: Sequence[CoverageSpec] = (),
+                        notice_minutes: int = 0) -> None:
+        """Replaces the definition of the rotation of that name
+        (UpdateRotation); its overrides are kept. Arguments as create_rotation."""
+        rot = _rotation_arg("siren_rotation_update", name, time_zone, start, contacts,
+                            recurrence, handoffs, on_calls, multiplier, coverages,
+                            notice_minutes)
+        self._call("siren_rotation_update", self._e,
+                   byref(_rotation_struct(rot, "siren_rotation_update")))
+
+    def delete_rotation(self, name: str) -> None:
+        """Deletes a rotation with its overrides and takes it out of every schedule."""
+        self._call("siren_rotation_delete", self._e, _b(name))
+
+    def get_rotation(self, name: str) -> T.Rotation:
+        """Reads a rotation back (NotFoundError when there is none)."""
+        s = _new(_ffi.Rotation)
+        self._call("siren_rotation_get", byref(s), self._e, _b(name))
+        recur = T._enum(T.Recurrence, s.recurrence)
+        handoffs = []
+        for i in range(s.handoff_count):
+            h = s.handoffs[i]
+            day: Union[T.Day, int] = (T._enum(T.Day, h.day) if recur == T.Recurrence.WEEKLY
+                                      else int(h.day))
+            handoffs.append(T.Handoff(day, _hhmm(h.minute)))
+        coverages = [T.Coverage(T._enum(T.Day, c.day), _hhmm(c.start_minute),
+                                _hhmm(c.end_minute))
+                     for c in (s.coverages[i] for i in range(s.coverage_count))]
+        return T.Rotation(name=_s(s.name), time_zone=_s(s.time_zone), start=int(s.start_time),
+                          contacts=list(_read_strs(s.contacts, s.contact_count)),
+                          recurrence=recur, handoffs=handoffs, on_calls=int(s.on_calls),
+                          multiplier=int(s.multiplier), coverages=coverages,
+                          notice_minutes=int(s.notice_minutes))
+
+    def rotation_names(self) -> List[str]:
+        """The names of the rotations, in creation order."""
+        n = lib.siren_rotation_count(self._e)
+        return [_s(lib.siren_rotation_name_at(self._e, i)) for i in range(n)]
+
+    def rotations(self) -> Iterator[T.Rotation]:
+        """Every rotation (as get_rotation reads it), in creation order."""
+        for name in self.rotation_names():
+            yield self.get_rotation(name)
+
+    def create_override(self, rotation: str, contacts: Sequence[str], start: TimeSpec,
+                        end: TimeSpec,
+                        mode: Union[str, T.OverrideMode] = T.OverrideMode.REPLACE) -> int:
+        """Overrides who is on call in rotation over [start, end)
+        (CreateRotationOverride); mode "REPLACE" (exactly contacts, maybe
+        none), "ADD" or "REMOVE". Returns the override's id."""
+        fn = "siren_override_create"
+        o = _new(_ffi.Override)
+        _fill_override(o, T.Override(contacts, start, end, mode), fn)
+        o.rotation = _b(rotation)
+        out = _ffi.c_id()
+        self._call(fn, byref(out), self._e, byref(o))
+        return int(out.value)
+
+    def delete_override(self, rotation: str, id: int) -> None:
+        self._call("siren_override_delete", self._e, _b(rotation), int(id))
+
+    def get_override(self, rotation: str, id: int) -> T.Override:
+        o = _new(_ffi.Override)
+        self._call("siren_override_get", byref(o), self._e, _b(rotation), int(id))
+        return T.Override(contacts=list(_read_strs(o.contacts, o.contact_count)),
+                          start=int(o.start), end=int(o.end),
+                          mode=T._enum(T.OverrideMode, o.mode), id=int(o.id),
+                          rotation=_s(o.rotation), created=int(o.created))
+
+    def overrides(self, rotation: str, start: TimeSpec = -2**63,
+                  end: TimeSpec = 2**63 - 1) -> List[T.Override]:
+        """The rotation's overrides that overlap [start, end) (all by
+        default), oldest first."""
+        fn = "siren_overrides"
+        ids = self._ids(fn, _b(rotation), _ms(start, fn), _ms(end, fn))
+        return [self.get_override(rotation, i) for i in ids]
+
+    def rotation_shifts(self, rotation: str, start: TimeSpec, end: TimeSpec) -> List[T.Shift]:
+        """ListRotationShifts: who is on call in rotation over [start, end),
+        clipped to it, in time order (at most 10 years)."""
+        fn = "siren_rotation_shifts"
+        return self._shifts(fn, _b(rotation), _ms(start, fn), _ms(end, fn))
+
+    def preview_shifts(self, rotation: Union[T.Rotation, Mapping[str, Any]], start: TimeSpec,
+                       end: TimeSpec,
+                       overrides: Sequence[Union[T.Override, Mapping[str, Any]]] = ()
+                       ) -> List[T.Shift]:
+        """ListPreviewRotationShifts: the shifts of a rotation that is not
+        saved (a Rotation, or a dict of create_rotation's arguments; the name
+        may be left out) with hypothetical overrides (Override, or dicts of
+        contacts, start, end and mode)."""
+        fn = "siren_rotation_preview_shifts"
+        if isinstance(rotation, Mapping):
+            rotation = dict(rotation)
+            rotation.setdefault("name", "preview")
+        rot = _rotation_arg(fn, rotation)
+        if not rot.name:  # a preview needs no name, siren's rules one
+            rot = dataclasses.replace(rot, name="preview")
+        ovs = []
+        for o in overrides:
+            if isinstance(o, Mapping):
+                o = T.Override(**o)
+            ovs.append(o)
+        arr = _array(_ffi.Override, len(ovs), lambda x, i: _fill_override(x, ovs[i], fn))
+        rs = _rotation_struct(rot, fn)
+        return self._shifts(fn, byref(rs), arr if ovs else None, len(ovs), _ms(start, fn),
+                            _ms(end, fn))
+
+    def _shifts(self, function: str, *args: Any) -> List[T.Shift]:
+        total = c_size_t()
+        self._call(function, None, 0, byref(total), self._e, *args)
+        n = total.value
+        if n == 0:
+            return []
+        out = _array(_ffi.Shift, n, lambda s, i: None)
+        self._call(function, out, n, byref(total), self._e, *args)
+        # The contact names point into the engine until its next call: copy now.
+        return [T.Shift(start=int(s.start), end=int(s.end), type=T._enum(T.ShiftType, s.type),
+                        index=int(s.index), contacts=_read_strs(s.contacts, s.contact_count),
+                        overridden=_read_strs(s.overridden, s.overridden_count))
+                for s in out[:min(n, total.value)]]
+
+    def set_schedule(self, alias: str, rotations: Sequence[str], hold: bool = False) -> None:
+        """Sets an ONCALL_SCHEDULE contact's rotations (1-8). hold: when
+        nobody is on call, wait for the first to come on call (up to 31 days)
+        instead of skipping the schedule."""
+        names = [_b(r) for r in rotations]
+        arr = (c_char_p * max(1, len(names)))(*names)
+        self._call("siren_schedule_set", self._e, _b(alias), arr, len(names),
+                   T.SCHEDULE_HOLD if hold else 0)
+
+    def schedule_rotations(self, alias: str) -> List[str]:
+        """The names of an ONCALL_SCHEDULE contact's rotations, in order."""
+        n = Contact(self, alias).info().rotation_count
+        out = []
+        for i in range(n):
+            name = lib.siren_schedule_rotation_at(self._e, _b(alias), i)
+            if name is None:
+                break
+            out.append(_s(name))
+        return out
+
+    def oncall(self, alias_or_rotation: str, t: TimeSpec) -> List[str]:
+        """Who is on call at t in the schedule alias_or_rotation, or in the
+        rotation of that name when no contact has it as alias."""
+        fn = "siren_oncall"
+        args = (_b(alias_or_rotation), _ms(t, fn))
+        total = c_size_t()
+        self._call(fn, None, 0, byref(total), self._e, *args)
+        n = total.value
+        if n == 0:
+            return []
+        out = (c_char_p * n)()
+        self._call(fn, out, n, byref(total), self._e, *args)
+        return [_s(out[i]) for i in range(min(n, total.value))]
+
+    def schedule_gaps(self, alias: str, start: TimeSpec, end: TimeSpec) -> List[T.Gap]:
+        """Coverage gaps of a schedule over [start, end): NOBODY and SHORT
+        intervals in time order."""
+        fn = "siren_schedule_gaps"
+        args = (_b(alias), _ms(start, fn), _ms(end, fn))
+        total = c_size_t()
+        self._call(fn, None, 0, byref(total), self._e, *args)
+        n = total.value
+        if n == 0:
+            return []
+        out = _array(_ffi.Gap, n, lambda g, i: None)
+        self._call(fn, out, n, byref(total), self._e, *args)
+        return [T.Gap(int(g.start), int(g.end), T._enum(T.GapType, g.type), int(g.on_call))
+                for g in out[:min(n, total.value)]]
+
+    def page_resolution(self, page: Union[int, "Page"]) -> T.Resolution:
+        """Which schedule, rotation and shift reached a page (schedule and
+        rotation "" when it was not reached through a schedule)."""
+        r = _new(_ffi.Resolution)
+        pid = page.id if isinstance(page, Page) else int(page)
+        self._call("siren_page_resolution", byref(r), self._e, pid)
+        return T.Resolution(schedule=_s(r.schedule), rotation=_s(r.rotation),
+                            contact=_s(r.contact), shift_start=int(r.shift_start),
+                            shift_end=int(r.shift_end), resolved=int(r.resolved))
 
     # -- configuration --------------------------------------------------------
 
@@ -756,6 +1000,157 @@ def _fill_item(r, item: T.RelatedItem) -> None:
     r.type, r.value, r.title = int(item.type), _b(item.value), _b(item.title)
 
 
+# ------------------------------------------------- rotations: argument forms
+
+TimeSpec = Union[int, _dt.datetime]
+HandoffSpec = Union[T.Handoff, Tuple[Any, Union[str, int]], str]
+CoverageSpec = Union[T.Coverage, Tuple[Any, Union[str, int], Union[str, int]]]
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_DAY_NAMES = {d.name: int(d) for d in T.Day}
+
+
+def _invalid(function: str, message: str) -> InvalidError:
+    """An argument the binding refuses before siren sees it: the same
+    InvalidError siren's own SIREN_EINVAL gives."""
+    return InvalidError(-2, message, strerror(-2), function)
+
+
+def _ms(t: TimeSpec, function: str) -> int:
+    """ms since the epoch from an int or an aware datetime (a naive one is
+    refused: it would silently mean the machine's local time)."""
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None or t.tzinfo.utcoffset(t) is None:
+            raise _invalid(function, "datetime %s has no time zone: give an aware one "
+                           "(tzinfo=...) or ms since the epoch" % t.isoformat())
+        return (t - _EPOCH) // _dt.timedelta(milliseconds=1)
+    if isinstance(t, bool) or not isinstance(t, int):
+        raise TypeError("%s: a time is ms since the epoch (int) or an aware datetime, not %r"
+                        % (function, t))
+    return t
+
+
+def _hhmm(minute: int) -> str:
+    return "%02d:%02d" % divmod(int(minute), 60)
+
+
+def _minute(v: Union[str, int], what: str, function: str) -> int:
+    """Minute of the local day from "HH:MM" (or an int minute, passed on)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        hh, sep, mm = v.partition(":")
+        if (sep and hh.isdigit() and mm.isdigit() and len(hh) in (1, 2) and len(mm) == 2
+                and int(hh) < 24 and int(mm) < 60):
+            return int(hh) * 60 + int(mm)
+    raise _invalid(function, "%s: %r is not a time of day \"HH:MM\"" % (what, v))
+
+
+def _weekday(v: Any, what: str, function: str) -> int:
+    if isinstance(v, str):
+        d = _DAY_NAMES.get(v.strip().upper())
+        if d is None:
+            raise _invalid(function, "%s: %r is not a day (MON..SUN)" % (what, v))
+        return d
+    if isinstance(v, int) and not isinstance(v, bool):
+        return int(v)
+    raise _invalid(function, "%s: %r is not a day (MON..SUN)" % (what, v))
+
+
+def _named(cls, v: Any, what: str, function: str) -> int:
+    if isinstance(v, str):
+        try:
+            return int(cls[v.strip().upper()])
+        except KeyError:
+            raise _invalid(function, "%s must be one of %s, not %r"
+                           % (what, ", ".join(m.name for m in cls), v)) from None
+    return int(v)
+
+
+def _override_mode(m: Any, function: str) -> int:
+    return _named(T.OverrideMode, m, "mode", function)
+
+
+def _strs_arg(v: Any, what: str, function: str) -> List[str]:
+    if isinstance(v, (str, bytes)):
+        raise TypeError("%s: %s is a list of aliases, not one string" % (function, what))
+    return list(v)
+
+
+def _rotation_arg(function: str, name: Any, time_zone: Optional[str] = None,
+                  start: Optional[TimeSpec] = None, contacts: Optional[Sequence[str]] = None,
+                  recurrence: Any = None, handoffs: Optional[Sequence[HandoffSpec]] = None,
+                  on_calls: int = 1, multiplier: int = 1, coverages: Sequence[CoverageSpec] = (),
+                  notice_minutes: int = 0) -> T.Rotation:
+    if isinstance(name, T.Rotation):
+        rest = (time_zone, start, contacts, recurrence, handoffs)
+        if any(x is not None for x in rest):
+            raise TypeError("%s: give a Rotation or its fields, not both" % function)
+        return name
+    if isinstance(name, Mapping):
+        return T.Rotation(**name)
+    missing = [n for n, v in (("time_zone", time_zone), ("start", start),
+                              ("contacts", contacts), ("recurrence", recurrence),
+                              ("handoffs", handoffs)) if v is None]
+    if missing:
+        raise TypeError("%s: missing %s" % (function, ", ".join(missing)))
+    return T.Rotation(name=name, time_zone=time_zone, start=start, contacts=contacts,
+                      recurrence=recurrence, handoffs=handoffs, on_calls=on_calls,
+                      multiplier=multiplier, coverages=list(coverages),
+                      notice_minutes=notice_minutes)
+
+
+def _rotation_struct(rot: T.Rotation, function: str = "siren_rotation_create"):
+    """The siren_rotation for rot; the arrays it points to are kept alive by
+    the struct (ctypes keeps what is assigned to a member)."""
+    s = _new(_ffi.Rotation)
+    s.name, s.time_zone = _b(rot.name), _b(rot.time_zone)
+    s.start_time = _ms(rot.start, function)
+    _set_strs(s, "contact_count", "contacts", _strs_arg(rot.contacts, "contacts", function))
+    recur = _named(T.Recurrence, rot.recurrence, "recurrence", function)
+    s.recurrence, s.multiplier, s.on_calls = recur, rot.multiplier, rot.on_calls
+    s.notice_minutes = rot.notice_minutes
+    hs = []
+    for i, h in enumerate(rot.handoffs):
+        what = "handoffs[%d]" % i
+        if isinstance(h, T.Handoff):
+            day, at = h.day, h.time
+        elif isinstance(h, (str, int)):
+            day, at = 0, h
+        else:
+            day, at = h
+        if recur == T.Recurrence.WEEKLY:
+            day = _weekday(day, what, function)
+        elif recur == T.Recurrence.MONTHLY:
+            if isinstance(day, bool) or not isinstance(day, int):
+                raise _invalid(function, "%s: a MONTHLY day is 1-31, not %r" % (what, day))
+        else:
+            day = 0
+        hs.append((int(day), _minute(at, what, function)))
+    if hs:
+        s.handoff_count = len(hs)
+        s.handoffs = _array(_ffi.Handoff, len(hs), lambda x, i: (
+            setattr(x, "day", hs[i][0]), setattr(x, "minute", hs[i][1])))
+    cs = []
+    for i, c in enumerate(rot.coverages):
+        what = "coverages[%d]" % i
+        day, a, b = (c.day, c.start, c.end) if isinstance(c, T.Coverage) else c
+        cs.append((_weekday(day, what, function), _minute(a, what, function),
+                   _minute(b, what, function)))
+    if cs:
+        s.coverage_count = len(cs)
+        s.coverages = _array(_ffi.Coverage, len(cs), lambda x, i: (
+            setattr(x, "day", cs[i][0]), setattr(x, "start_minute", cs[i][1]),
+            setattr(x, "end_minute", cs[i][2])))
+    return s
+
+
+def _fill_override(o, ov: T.Override, function: str) -> None:
+    o.mode = _override_mode(ov.mode, function)
+    o.start, o.end = _ms(ov.start, function), _ms(ov.end, function)
+    _set_strs(o, "contact_count", "contacts", _strs_arg(ov.contacts, "contacts", function))
+
+
 # ---------------------------------------------------------------- handles
 
 class _Handle:
@@ -766,7 +1161,7 @@ class _Handle:
 
 
 class Contact(_Handle):
-    """A contact (PERSONAL or ESCALATION), by alias."""
+    """A contact (PERSONAL, ESCALATION or ONCALL_SCHEDULE), by alias."""
     __slots__ = ("alias",)
 
     def __init__(self, engine: Engine, alias: str) -> None:
@@ -789,7 +1184,8 @@ class Contact(_Handle):
         e._call("siren_contact_get", byref(s), e._e, _b(self.alias))
         return T.ContactInfo(alias=_s(s.alias), display_name=_s(s.display_name),
                              type=T._enum(T.ContactType, s.type), stage_count=s.stage_count,
-                             channel_count=s.channel_count, repeat_count=s.repeat_count)
+                             channel_count=s.channel_count, repeat_count=s.repeat_count,
+                             rotation_count=s.rotation_count, schedule_flags=s.schedule_flags)
 
     def delete(self) -> None:
         self.engine._call("siren_contact_delete", self.engine._e, _b(self.alias))
@@ -1005,6 +1401,10 @@ class Page(_Handle):
         e = self.engine
         e._call("siren_page_accept", e._e, self.id, int(type), _b(code), int(validation),
                 _b(note))
+
+    def resolution(self) -> T.Resolution:
+        """How this page was reached: Engine.page_resolution(self)."""
+        return self.engine.page_resolution(self.id)
 
     def receipt(self, type: T.ReceiptType, info: Optional[str] = None) -> None:
         """Records a delivery outcome at the host clock's now."""

@@ -7,7 +7,9 @@
   database (stdlib sqlite3; one table ``records(seq INTEGER PRIMARY KEY,
   body BLOB)``) and notifications handed to a function of yours.
 
-Either is given to ``Engine(host)`` / ``Engine.open(host)``.
+Either is given to ``Engine(host)`` / ``Engine.open(host)``. Both leave
+time zones to :func:`load_system_zone`, which an Engine uses when its host
+has no ``load_zone`` of its own.
 """
 from __future__ import annotations
 
@@ -28,6 +30,32 @@ T0 = 1767603600000
 """2026-01-05T09:00:00Z, where SimHost starts by default (as siren's own tests)."""
 
 MINUTE = 60_000
+
+ZONEINFO = "/usr/share/zoneinfo"
+"""Where load_system_zone looks when $TZDIR is not set."""
+
+_MAX_ZONE_BYTES = 256 * 1024  # siren refuses larger TZif input
+
+
+def load_system_zone(name: str) -> Optional[bytes]:
+    """The TZif bytes of the IANA time zone ``name`` ("America/New_York")
+    from the system's zoneinfo directory ($TZDIR, else /usr/share/zoneinfo),
+    or None when it has no such zone. A name with ".." in it, an absolute
+    name or one with a NUL or a backslash is never looked up (None). Other
+    I/O errors are raised (siren then sees a failed load_zone callback).
+    This is the default ``load_zone`` of every Engine."""
+    if (not name or name.startswith("/") or ".." in name or "\\" in name
+            or "\0" in name):
+        return None
+    root = os.environ.get("TZDIR") or ZONEINFO
+    try:
+        with open(os.path.join(root, name), "rb") as f:
+            data = f.read(_MAX_ZONE_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    if not data.startswith(b"TZif") or len(data) > _MAX_ZONE_BYTES:
+        return None  # zone1970.tab, a directory index...: not a zone
+    return data
 
 
 class SimHost:

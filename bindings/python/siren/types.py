@@ -12,6 +12,7 @@ NO_DEADLINE = 2**63 - 1
 class ContactType(enum.IntEnum):
     PERSONAL = 1
     ESCALATION = 2
+    ONCALL_SCHEDULE = 3  # its plan is rotations: Engine.set_schedule()
 
 
 class Activation(enum.IntEnum):
@@ -25,6 +26,7 @@ class NotifyKind(enum.IntEnum):
     CHAT = 3
     TARGET = 4
     ACTION = 5
+    SHIFT = 6
 
 
 class EventType(enum.IntEnum):
@@ -58,6 +60,9 @@ class EventType(enum.IntEnum):
     RUNBOOK_STARTED = 28
     RUNBOOK_STEP = 29
     RUNBOOK_FINISHED = 30
+    SHIFT_STARTED = 31
+    SCHEDULE_RESOLVED = 32
+    SCHEDULE_NOBODY = 33
 
 
 class LogLevel(enum.IntEnum):
@@ -149,6 +154,45 @@ class StopType(enum.IntEnum):
     COMPLETE = 2
 
 
+class Day(enum.IntEnum):
+    """Days of the week, ISO 8601 numbering (siren_day). Engine methods also
+    take the names "MON".."SUN"."""
+    MON = 1
+    TUE = 2
+    WED = 3
+    THU = 4
+    FRI = 5
+    SAT = 6
+    SUN = 7
+
+
+class Recurrence(enum.IntEnum):
+    DAILY = 1
+    WEEKLY = 2
+    MONTHLY = 3
+
+
+class OverrideMode(enum.IntEnum):
+    REPLACE = 0  # exactly these contacts (none: nobody on call)
+    ADD = 1      # these as well
+    REMOVE = 2   # not these
+
+
+class ShiftType(enum.IntEnum):
+    REGULAR = 1
+    OVERRIDDEN = 2
+
+
+class GapType(enum.IntEnum):
+    NOBODY = 1  # nobody on call in any of the schedule's rotations
+    SHORT = 2   # a rotation has fewer than its on_calls contacts on call
+
+
+SCHEDULE_HOLD = 0x1
+"""ContactInfo.schedule_flags: wait for someone to come on call instead of
+skipping the schedule (Engine.set_schedule(..., hold=True))."""
+
+
 def _enum(cls, value):
     """value as cls, or the plain int when this binding does not know it
     (a newer library may add members)."""
@@ -223,6 +267,20 @@ class ActionNotification(Notification):
 
 
 @dataclass(frozen=True)
+class ShiftNotification(Notification):
+    """A contact's on-call shift in ``rotation`` starts soon (``message``
+    "starting", sent notice_minutes ahead) or has started ("started"); the
+    host picks how to reach the contact. The shift is [shift_start,
+    shift_end) (shift_end 0: no end in sight)."""
+    contact: str
+    rotation: str
+    shift_start: int
+    shift_end: int
+    text: str
+    message: str
+
+
+@dataclass(frozen=True)
 class UnknownNotification(Notification):
     """A notification kind this binding does not know."""
 
@@ -250,7 +308,10 @@ class Event:
     title: str = ""
     impact: int = 0
     text: str = ""
-    version: int = 2
+    rotation: str = ""   # version 3: SHIFT_STARTED, SCHEDULE_RESOLVED
+    schedule: str = ""   # version 3: SCHEDULE_*: the ONCALL_SCHEDULE contact
+    until: int = 0       # version 3: SHIFT_STARTED, SCHEDULE_RESOLVED: the shift's end
+    version: int = 3
 
 
 # ------------------------------------------------------------------ inputs
@@ -332,6 +393,55 @@ class ResponsePlan:
 
 
 @dataclass
+class Handoff:
+    """One hand-off setting: ``time`` is the local wall-clock time "HH:MM";
+    ``day`` is a Day for WEEKLY, 1-31 for MONTHLY (past the month's end
+    means its last day) and 0 for DAILY."""
+    day: Union[Day, int]
+    time: str
+
+
+@dataclass
+class Coverage:
+    """A coverage window: on ``day``, local "HH:MM" ``start`` to ``end`` (an
+    end at or before the start runs past midnight; "00:00"-"00:00" is the
+    whole day)."""
+    day: Day
+    start: str
+    end: str
+
+
+@dataclass
+class Rotation:
+    """A rotation (the SSM Contacts shape): given to Engine.create_rotation /
+    update_rotation / preview_shifts, returned by Engine.get_rotation().
+    ``start`` is ms since the epoch (inputs also take an aware datetime)."""
+    name: str
+    time_zone: str
+    start: int
+    contacts: List[str]
+    recurrence: Recurrence
+    handoffs: List[Handoff]
+    on_calls: int = 1
+    multiplier: int = 1
+    coverages: List[Coverage] = field(default_factory=list)
+    notice_minutes: int = 0
+
+
+@dataclass
+class Override:
+    """An override of a rotation for [start, end). ``id``, ``rotation`` and
+    ``created`` are filled when read back (Engine.get_override)."""
+    contacts: List[str]
+    start: int
+    end: int
+    mode: OverrideMode = OverrideMode.REPLACE
+    id: int = 0
+    rotation: str = ""
+    created: int = 0
+
+
+@dataclass
 class RelatedItem:
     type: RelatedItemType
     value: str
@@ -363,6 +473,9 @@ class ContactInfo:
     stage_count: int
     channel_count: int
     repeat_count: int
+    rotation_count: int = 0  # ONCALL_SCHEDULE: its rotations
+    schedule_flags: int = 0  # ONCALL_SCHEDULE: SCHEDULE_HOLD
+
 
 
 @dataclass(frozen=True)
@@ -430,6 +543,41 @@ class PreviewPage:
     engaged_by: str
     escalation_stage: int
     stage: int
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Who is on call in a rotation over [start, end) (ms). ``index`` is the
+    regular shift's number; ``overridden`` the regular contacts an override
+    took off."""
+    start: int
+    end: int
+    type: ShiftType
+    index: int
+    contacts: Tuple[str, ...]
+    overridden: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A coverage gap of a schedule over [start, end) (ms)."""
+    start: int
+    end: int
+    type: GapType
+    on_call: int
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a page was reached (ListPageResolutions): through which schedule,
+    rotation and shift. schedule and rotation are "" for a page that was not
+    reached through a schedule."""
+    schedule: str
+    rotation: str
+    contact: str
+    shift_start: int
+    shift_end: int
+    resolved: int
 
 
 @dataclass(frozen=True)
@@ -568,4 +716,4 @@ AckSpec = Union[Tuple[str, int], Sequence]
 
 __all__ = [n for n, v in list(globals().items())
            if not n.startswith("_") and getattr(v, "__module__", None) == __name__]
-__all__.append("NO_DEADLINE")
+__all__ += ["NO_DEADLINE", "SCHEDULE_HOLD"]

@@ -1,7 +1,7 @@
 /* Prints sizeof and offsetof of every public struct the Python binding
  * mirrors, one "name size" or "name.member offset" line each; the test
- * test_layout.py compares them with ctypes. Generated from siren/_ffi.py;
- * a member missing from siren.h fails to compile. */
+ * test_layout.py compares them with ctypes. Generated from siren/_ffi.py by
+ * tests/gen_layout.py; a member missing from siren.h fails to compile. */
 #include <stddef.h>
 #include <stdio.h>
 #include <siren/siren.h>
@@ -35,6 +35,9 @@ int main(void) {
   M(siren_notification, action);
   M(siren_notification, inputs);
   M(siren_notification, attempt);
+  M(siren_notification, rotation);
+  M(siren_notification, shift_start);
+  M(siren_notification, shift_end);
   S(siren_event);
   M(siren_event, version);
   M(siren_event, type);
@@ -55,6 +58,9 @@ int main(void) {
   M(siren_event, title);
   M(siren_event, impact);
   M(siren_event, text);
+  M(siren_event, rotation);
+  M(siren_event, schedule);
+  M(siren_event, until);
   S(siren_host);
   M(siren_host, version);
   M(siren_host, clock);
@@ -69,6 +75,7 @@ int main(void) {
   M(siren_host, storage_next);
   M(siren_host, seal);
   M(siren_host, unseal);
+  M(siren_host, load_zone);
   S(siren_options);
   M(siren_options, version);
   M(siren_options, activation_max_attempts);
@@ -100,6 +107,8 @@ int main(void) {
   M(siren_contact_info, stage_count);
   M(siren_contact_info, channel_count);
   M(siren_contact_info, repeat_count);
+  M(siren_contact_info, rotation_count);
+  M(siren_contact_info, schedule_flags);
   S(siren_channel_info);
   M(siren_channel_info, version);
   M(siren_channel_info, contact);
@@ -126,6 +135,64 @@ int main(void) {
   M(siren_plan, stage_count);
   M(siren_plan, stages);
   M(siren_plan, repeat_count);
+  S(siren_handoff);
+  M(siren_handoff, version);
+  M(siren_handoff, day);
+  M(siren_handoff, minute);
+  S(siren_coverage);
+  M(siren_coverage, version);
+  M(siren_coverage, day);
+  M(siren_coverage, start_minute);
+  M(siren_coverage, end_minute);
+  S(siren_rotation);
+  M(siren_rotation, version);
+  M(siren_rotation, name);
+  M(siren_rotation, time_zone);
+  M(siren_rotation, start_time);
+  M(siren_rotation, contact_count);
+  M(siren_rotation, contacts);
+  M(siren_rotation, recurrence);
+  M(siren_rotation, multiplier);
+  M(siren_rotation, on_calls);
+  M(siren_rotation, handoff_count);
+  M(siren_rotation, handoffs);
+  M(siren_rotation, coverage_count);
+  M(siren_rotation, coverages);
+  M(siren_rotation, notice_minutes);
+  S(siren_override);
+  M(siren_override, version);
+  M(siren_override, id);
+  M(siren_override, rotation);
+  M(siren_override, mode);
+  M(siren_override, contact_count);
+  M(siren_override, contacts);
+  M(siren_override, start);
+  M(siren_override, end);
+  M(siren_override, created);
+  S(siren_shift);
+  M(siren_shift, version);
+  M(siren_shift, start);
+  M(siren_shift, end);
+  M(siren_shift, type);
+  M(siren_shift, index);
+  M(siren_shift, contact_count);
+  M(siren_shift, contacts);
+  M(siren_shift, overridden_count);
+  M(siren_shift, overridden);
+  S(siren_gap);
+  M(siren_gap, version);
+  M(siren_gap, start);
+  M(siren_gap, end);
+  M(siren_gap, type);
+  M(siren_gap, on_call);
+  S(siren_resolution);
+  M(siren_resolution, version);
+  M(siren_resolution, schedule);
+  M(siren_resolution, rotation);
+  M(siren_resolution, contact);
+  M(siren_resolution, shift_start);
+  M(siren_resolution, shift_end);
+  M(siren_resolution, resolved);
   S(siren_engagement_params);
   M(siren_engagement_params, version);
   M(siren_engagement_params, contact);

@@ -97,9 +97,31 @@ class StructVersionTest(unittest.TestCase):
         self.assertEqual((got.type, got.name, got.title, got.impact),
                          (siren.EventType.PAGE_SENT, "page.sent", "", 0))
 
+    def test_version_2_notification_ignores_v3_members(self):
+        n = _ffi.Notification(version=2, kind=6, time=5, contact=b"alice", rotation=b"primary",
+                              shift_start=10, shift_end=20, message=b"started")
+        self.assertIsInstance(_notification(n), siren.UnknownNotification)  # SHIFT needs v3
+        n.version = 3
+        got = _notification(n)
+        self.assertIsInstance(got, siren.ShiftNotification)
+        self.assertEqual((got.kind, got.contact, got.rotation, got.shift_start, got.shift_end,
+                          got.message), (siren.NotifyKind.SHIFT, "alice", "primary", 10, 20,
+                                         "started"))
+
+    def test_version_2_event_ignores_v3_members(self):
+        ev = _ffi.Event(version=2, type=32, time=1, rotation=b"r", schedule=b"s", until=9,
+                        contact=b"bob")
+        got = _event(ev)
+        self.assertEqual((got.type, got.name, got.contact, got.rotation, got.schedule,
+                          got.until), (siren.EventType.SCHEDULE_RESOLVED, "schedule.resolved",
+                                       "bob", "", "", 0))
+        ev.version = 3
+        got = _event(ev)
+        self.assertEqual((got.rotation, got.schedule, got.until, got.version), ("r", "s", 9, 3))
+
     def test_host_table_is_current(self):
         h = _new(_ffi.Host)
-        self.assertEqual(h.version, 2)
+        self.assertEqual(h.version, 3)
 
 
 if __name__ == "__main__":
