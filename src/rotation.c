@@ -30,6 +30,10 @@
 #define SR_DAY_S INT64_C(86400)
 #define SR_DAY_MS (SR_DAY_S * 1000)
 #define SR_HOLD_HORIZON_MS (INT64_C(31) * SR_DAY_MS)
+/* Instants siren accepts in rotations: years 1-9999, far enough from the
+ * ends of int64 that day arithmetic never overflows. */
+#define SR_TIME_MIN (-INT64_C(62135596800000))
+#define SR_TIME_MAX INT64_C(253402300799000)
 
 typedef struct sr_ovr {
   uint64_t id;
@@ -456,7 +460,7 @@ static int build_rot(siren_engine *e, const sr_rec *r, sr_rot *ro) {
   if (notice < 0 || notice > 1440) return sr_err(e, SIREN_EINVAL, "notice_minutes must be 0-1440");
   if (nh < 1) return sr_err(e, SIREN_EINVAL, "a rotation needs 1-%d handoffs", SR_MAX_HANDOFFS);
   /* Far enough from the ends of int64 that day arithmetic never overflows. */
-  if (v[RI_START] < -INT64_C(62135596800000) || v[RI_START] > INT64_C(253402300799000))
+  if (v[RI_START] < SR_TIME_MIN || v[RI_START] > SR_TIME_MAX)
     return sr_err(e, SIREN_EINVAL, "start_time must be within years 1-9999");
   size_t bytes = r->strs[1].n + 1, pad;
   pad = (8 - bytes % 8) % 8;
@@ -638,6 +642,8 @@ static int build_ovr(siren_engine *e, const sr_rec *r, size_t first, const sr_ro
   if (mode < SIREN_OVERRIDE_REPLACE || mode > SIREN_OVERRIDE_REMOVE)
     return sr_err(e, SIREN_EINVAL, "mode must be REPLACE, ADD or REMOVE");
   if (start >= end) return sr_err(e, SIREN_EINVAL, "an override needs start < end");
+  if (start < SR_TIME_MIN || end > SR_TIME_MAX)
+    return sr_err(e, SIREN_EINVAL, "an override must lie within years 1-9999");
   if (n > SR_MAX_ROT_CONTACTS)
     return sr_err(e, SIREN_EINVAL, "an override has at most %d contacts", SR_MAX_ROT_CONTACTS);
   /* One block: the alias pointers, then the indices (freed through names). */
@@ -1098,7 +1104,9 @@ static void shift_bounds(const sr_rot *ro, int64_t t, rstate *cur, rstate *nx, i
   int64_t e = next_change(ro, t, cur, nx); /* cur: the state at t */
   *end = e == INT64_MAX ? 0 : e;
   *start = 0;
-  for (int64_t b = t;;) {
+  /* Boundaries that change nothing (coverage edges before the rotation
+   * starts, say) could go back forever: a year of them is enough. */
+  for (int64_t b = t; b > t - INT64_C(366) * SR_DAY_MS;) {
     state_at(ro, ro->ovr, ro->ovr_count, b, nx);
     int64_t p = prev_boundary(ro, b, nx);
     if (p == INT64_MIN) return;
@@ -1398,8 +1406,8 @@ SIREN_EXTERN int siren_overrides(siren_id *ids, size_t cap, size_t *total, siren
 
 static int check_window(siren_engine *e, int64_t start, int64_t end) {
   if (start >= end) return sr_err(e, SIREN_EINVAL, "the window needs start < end");
-  if (end - start > SIREN_MAX_QUERY_WINDOW_MS || start < -INT64_C(62135596800000) ||
-      end > INT64_C(253402300799000))
+  if (end - start > SIREN_MAX_QUERY_WINDOW_MS || start < SR_TIME_MIN ||
+      end > SR_TIME_MAX)
     return sr_err(e, SIREN_EINVAL, "the window is longer than 10 years or outside years 1-9999");
   return SIREN_OK;
 }

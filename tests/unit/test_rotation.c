@@ -805,6 +805,47 @@ static void nobody_goes_on_the_incident_timeline(void **state) {
   drop(e);
 }
 
+/* A rotation that has not started: nobody on call (and no endless search
+ * back through coverage edges); an ADD override still puts someone on. */
+static void before_the_rotation_starts(void **state) {
+  (void)state;
+  siren_engine *e = engine_at("2026-01-05T08:00");
+  people(e, ABC, 3);
+  siren_handoff h = ho(0, 9, 0);
+  siren_coverage c = cv(SIREN_TUE, 9, 0, 17, 0);
+  rot_spec s = {"later", "UTC", "2026-02-02T09:00", ABC, 2, SIREN_RECUR_DAILY, 1, 1, &h, 1, &c, 1, 0};
+  assert_int_equal(make_rot(e, &s), SIREN_OK);
+  assert_int_equal(siren_contact_create(e, "sch", NULL, SIREN_CONTACT_ONCALL_SCHEDULE), SIREN_OK);
+  const char *rots[] = {"later"};
+  assert_int_equal(siren_schedule_set(e, "sch", rots, 1, 0), SIREN_OK);
+  th.now = utc("2026-01-06T10:30");
+  engage(e, "sch");
+  assert_true(th_find_event(&th, SIREN_EVENT_SCHEDULE_NOBODY, 0) >= 0);
+  const char *carol[] = {"carol"};
+  siren_override o = SIREN_OVERRIDE_INIT;
+  o.rotation = "later";
+  o.mode = SIREN_OVERRIDE_ADD;
+  o.contact_count = 1;
+  o.contacts = carol;
+  o.start = utc("2026-01-06T10:00");
+  o.end = utc("2026-01-06T12:00");
+  assert_int_equal(siren_override_create(NULL, e, &o), SIREN_OK);
+  th.now = utc("2026-01-06T11:00");
+  engage(e, "sch");
+  int p = th_last_page(&th, "carol", NULL);
+  assert_true(p >= 0);
+  siren_resolution res = SIREN_RESOLUTION_INIT;
+  assert_int_equal(siren_page_resolution(&res, e, th.notices[p].page), SIREN_OK);
+  assert_int_equal(res.shift_start, utc("2026-01-06T10:00"));
+  assert_int_equal(res.shift_end, utc("2026-01-06T12:00"));
+  shifts(e, "later", "2026-01-01T00:00", "2026-02-04T00:00");
+  assert_int_equal(NS, 2); /* the override, then Tuesday 3 February 09-17 */
+  assert_int_equal(S[0].type, SIREN_SHIFT_OVERRIDDEN);
+  assert_int_equal(S[1].start, utc("2026-02-03T09:00"));
+  assert_string_equal(who(1), "bob");
+  drop(e);
+}
+
 static void shift_events_and_notices(void **state) {
   (void)state;
   siren_engine *e = engine_at("2026-01-05T00:00");
@@ -1275,6 +1316,7 @@ int main(void) {
       cmocka_unit_test(escalation_through_schedule),
       cmocka_unit_test(nobody_on_call_skips_or_holds),
       cmocka_unit_test(nobody_goes_on_the_incident_timeline),
+      cmocka_unit_test(before_the_rotation_starts),
       cmocka_unit_test(shift_events_and_notices),
       cmocka_unit_test(follow_the_sun),
       cmocka_unit_test(gaps_nobody_and_short),
