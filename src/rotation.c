@@ -1159,6 +1159,8 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
     const sr_rot *ro = &rs->rots[ri];
     rstate st, other;
     states(rs, rot_bound(ro), &st, &other);
+    state_at(ro, ro->ovr, ro->ovr_count, r->time, &st);
+    if (st.n == 0) continue;
     int64_t s0, s1;
     shift_bounds(ro, r->time, &st, &other, &s0, &s1); /* st: the state at r->time */
     for (uint32_t j = 0; j < st.n; j++) {
