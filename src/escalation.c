@@ -415,9 +415,11 @@ void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
     if (ru->contact != pg->contact || ru->acked) continue;
     ru->acked = 1;
     if (ru->parent == SR_NONE) en->acknowledged = 1;
-    sr_run_stop(e, i, r->time);
-    ru = &rt->runs[i];
+    /* The parent first: its acknowledgement must be known before stopping
+     * this run can complete the engagement (a schedule's run has finished
+     * once it engaged its contacts, so this run may be the last one live). */
     if (ru->parent != SR_NONE && ru->essential)
       essential_ack(e, ru->parent, ru->parent_stage, ru->parent_loop, r->time);
+    sr_run_stop(e, i, r->time);
   }
 }

@@ -76,6 +76,8 @@ typedef struct sr_rotstate {
   sr_rot pending;              /* ROTATION_SET: the new definition */
   sr_ovr pending_ovr;          /* OVERRIDE_CREATE */
   uint32_t *pending_rots;      /* SCHEDULE_SET */
+  char *text;                  /* commit: "a,b,c" of a shift's contacts */
+  size_t text_cap;
   /* Query results: valid until the next call. */
   const char **qnames;
   size_t qnames_cap;
@@ -709,17 +711,80 @@ static void arm(siren_engine *e, uint32_t ri, int64_t now) {
   sr_timer_push(e, due, SR_TIMER_SHIFT, ri, ro->gen);
 }
 
-/* After a definition or override change at time t: a new generation (the old
- * timer goes stale) and the next change from t. */
-static void rearm(siren_engine *e, uint32_t ri, int64_t t) {
+/* Who was on call before a change. The contacts are kept at the end of the
+ * scratch: states() uses at most the first four sets of the largest bound
+ * reserved, and an update's old and new definitions may differ in bound. */
+typedef struct before_state {
+  uint32_t *set, n;
+  int64_t index;
+  uint8_t overridden;
+} before_state;
+
+static void keep_before(sr_rotstate *rs, const rstate *st, before_state *b) {
+  b->set = rs->scratch + (rs->scratch_cap - st->n);
+  memcpy(b->set, st->set, st->n * sizeof(uint32_t));
+  b->n = st->n;
+  b->index = st->index;
+  b->overridden = st->overridden;
+}
+
+static void join_names(const siren_engine *e, const uint32_t *set, uint32_t n, char *out);
+static void shift_notice(siren_engine *e, const sr_rot *ro, int64_t t, uint32_t contact,
+                         const char *message, int64_t start, int64_t end);
+
+/* Announces the shift that starts at t when it differs from *b: a
+ * SHIFT_STARTED event and a "started" notice to each contact coming on. A
+ * hand-off between two empty periods (outside coverage) is no shift. */
+static void announce(siren_engine *e, int64_t t, uint32_t ri, const rstate *cur,
+                     const before_state *b) {
+  sr_rotstate *rs = e->rots;
+  const sr_rot *ro = &rs->rots[ri];
+  int same = cur->n == b->n && memcmp(cur->set, b->set, b->n * sizeof(uint32_t)) == 0 &&
+             cur->index == b->index && cur->overridden == b->overridden;
+  if (same || (cur->n == 0 && b->n == 0)) return;
+  join_names(e, cur->set, cur->n, rs->text);
+  siren_event ev;
+  sr_event_init(&ev, SIREN_EVENT_SHIFT_STARTED, t);
+  ev.rotation = ro->name;
+  ev.text = rs->text;
+  ev.reason = cur->overridden ? "OVERRIDDEN" : "REGULAR";
+  ev.until = ro->next_change == INT64_MAX ? 0 : ro->next_change;
+  sr_emit(e, &ev);
+  for (uint32_t i = 0; i < cur->n; i++)
+    if (!has(b->set, b->n, cur->set[i]))
+      shift_notice(e, ro, t, cur->set[i], "started", t, ev.until);
+}
+
+/* After a definition or override change at time t (b: who was on call under
+ * the old one): a new generation (the old timer goes stale), the next change
+ * from t, and the shift that starts now if the change made one. */
+static void rearm(siren_engine *e, uint32_t ri, int64_t t, const before_state *b) {
   sr_rotstate *rs = e->rots;
   sr_rot *ro = &rs->rots[ri];
   ro->gen++;
-  rstate a, b;
-  states(rs, rot_bound(ro), &a, &b);
-  ro->next_change = next_change(ro, t, &a, &b);
+  rstate a, c;
+  states(rs, rot_bound(ro), &a, &c);
+  ro->next_change = next_change(ro, t, &a, &c); /* a: the state at t */
   ro->notice_done = 0;
+  announce(e, t, ri, &a, b);
   arm(e, ri, t);
+}
+
+/* The state of rotation ri at t, kept as a before_state. */
+static void before_at(siren_engine *e, uint32_t ri, int64_t t, before_state *b) {
+  sr_rotstate *rs = e->rots;
+  const sr_rot *ro = &rs->rots[ri];
+  uint32_t bound = rot_bound(ro);
+  rstate a;
+  states(rs, bound, &a, NULL);
+  state_at(ro, ro->ovr, ro->ovr_count, t, &a);
+  keep_before(rs, &a, b);
+}
+
+/* Room for the "a,b,c" text of rotation ro's contacts plus extra names. */
+static size_t names_len(const sr_rot *ro);
+static int text_reserve(siren_engine *e, sr_rotstate *rs, size_t n) {
+  return sr_grow(&e->mem, (void **)&rs->text, &rs->text_cap, n + 1, 1) ? SIREN_ENOMEM : SIREN_OK;
 }
 
 void sr_rotation_discard(siren_engine *e) {
@@ -757,9 +822,13 @@ int sr_rotation_prepare(siren_engine *e, sr_rec *r) {
       rs->pending.ovr_count = old->ovr_count;
     }
     uint32_t bound = rot_bound(&rs->pending);
+    size_t text = names_len(&rs->pending);
     rs->pending.ovr = NULL;
     rs->pending.ovr_count = 0;
-    if (scratch_reserve(e, rs, bound) || sr_timer_reserve(e, 1)) return SIREN_ENOMEM;
+    /* The old definition's state is kept in the same scratch. */
+    if (old && rot_bound(old) > bound) bound = rot_bound(old);
+    if (scratch_reserve(e, rs, bound) || text_reserve(e, rs, text) || sr_timer_reserve(e, 1))
+      return SIREN_ENOMEM;
     if ((!update &&
          sr_grow(&e->mem, (void **)&rs->rots, &rs->cap, rs->count + 1, sizeof(sr_rot))) ||
         sr_map_reserve(&e->mem, &rs->names, 1))
@@ -771,15 +840,20 @@ int sr_rotation_prepare(siren_engine *e, sr_rec *r) {
   case SR_REC_OVERRIDE_CREATE: {
     int rc = build_ovr(e, r, 1, ro, &rs->pending_ovr);
     if (rc) return rc;
+    size_t text = names_len(ro);
+    for (uint32_t i = 0; i < rs->pending_ovr.count; i++) text += strlen(rs->pending_ovr.names[i]) + 1;
     if (sr_grow(&e->mem, (void **)&ro->ovr, &ro->ovr_cap, ro->ovr_count + 1, sizeof(sr_ovr)) ||
-        scratch_reserve(e, rs, rot_bound(ro) + rs->pending_ovr.count) || sr_timer_reserve(e, 1))
+        scratch_reserve(e, rs, rot_bound(ro) + rs->pending_ovr.count) ||
+        text_reserve(e, rs, text) || sr_timer_reserve(e, 1))
       return SIREN_ENOMEM;
     return SIREN_OK;
   }
   case SR_REC_OVERRIDE_DELETE: {
     if (r->int_count != 1 || r->str_count != 1) return SIREN_ECORRUPT;
     for (size_t i = 0; i < ro->ovr_count; i++)
-      if (ro->ovr[i].id == (uint64_t)r->ints[0]) return sr_timer_reserve(e, 1);
+      if (ro->ovr[i].id == (uint64_t)r->ints[0])
+        return text_reserve(e, rs, names_len(ro)) || sr_timer_reserve(e, 1) ? SIREN_ENOMEM
+                                                                               : SIREN_OK;
     return sr_err(e, SIREN_ENOTFOUND, "rotation \"%s\" has no override %lld", ro->name,
                   (long long)r->ints[0]);
   }
@@ -816,8 +890,10 @@ void sr_rotation_commit(siren_engine *e, sr_rec *r) {
   uint32_t ri = 0;
   sr_rot *ro = r->type == SR_REC_SCHEDULE_SET ? NULL : rot_find(e, r->strs[0].p, &ri);
   switch (r->type) {
-  case SR_REC_ROTATION_SET:
+  case SR_REC_ROTATION_SET: {
+    before_state b;
     if (ro) { /* update: keep the name, the overrides and the timer generation */
+      before_at(e, ri, r->time, &b); /* under the old definition */
       sr_rot fresh = rs->pending;
       fresh.ovr = ro->ovr;
       fresh.ovr_count = ro->ovr_count;
@@ -837,10 +913,13 @@ void sr_rotation_commit(siren_engine *e, sr_rec *r) {
       *ro = rs->pending;
       sr_map_put(&rs->names, ro->name, ri);
       rs->live++;
+      /* A new rotation announces a shift only when one starts right now. */
+      before_at(e, ri, r->time - 1, &b);
     }
     memset(&rs->pending, 0, sizeof rs->pending);
-    rearm(e, ri, r->time);
+    rearm(e, ri, r->time, &b);
     break;
+  }
   case SR_REC_ROTATION_DELETE:
     /* A tombstone: schedules drop it now; resolutions keep its name. */
     for (size_t i = 0; i < e->contact_count; i++) {
@@ -858,15 +937,19 @@ void sr_rotation_commit(siren_engine *e, sr_rec *r) {
     rs->live--;
     break;
   case SR_REC_OVERRIDE_CREATE: {
+    before_state b;
+    before_at(e, ri, r->time, &b);
     sr_ovr *o = &ro->ovr[ro->ovr_count++];
     *o = rs->pending_ovr;
     memset(&rs->pending_ovr, 0, sizeof rs->pending_ovr);
     o->id = rs->next_override_id++;
     o->created = r->time;
-    rearm(e, ri, r->time);
+    rearm(e, ri, r->time, &b);
     break;
   }
-  case SR_REC_OVERRIDE_DELETE:
+  case SR_REC_OVERRIDE_DELETE: {
+    before_state b;
+    before_at(e, ri, r->time, &b);
     for (size_t i = 0; i < ro->ovr_count; i++) {
       if (ro->ovr[i].id != (uint64_t)r->ints[0]) continue;
       sr_free(&e->mem, (void *)ro->ovr[i].names);
@@ -874,8 +957,9 @@ void sr_rotation_commit(siren_engine *e, sr_rec *r) {
       ro->ovr_count--;
       break;
     }
-    rearm(e, ri, r->time);
+    rearm(e, ri, r->time, &b);
     break;
+  }
   case SR_REC_SCHEDULE_SET: {
     sr_contact *c = sr_contact_find(e, r->strs[0].p, NULL);
     sr_free(&e->mem, c->rotations);
@@ -899,6 +983,7 @@ void sr_rotations_free(siren_engine *e) {
   sr_free(&e->mem, rs->rots);
   sr_map_free(&e->mem, &rs->names);
   sr_free(&e->mem, rs->scratch);
+  sr_free(&e->mem, rs->text);
   sr_free(&e->mem, (void *)rs->qnames);
   sr_free(&e->mem, rs);
   e->rots = NULL;
@@ -929,12 +1014,11 @@ int sr_rotation_timer_valid(const siren_engine *e, const sr_timer *t) {
 }
 
 /* The bytes a "contacts on call" text of ro can need. */
-static size_t names_len(const siren_engine *e, const sr_rot *ro) {
+static size_t names_len(const sr_rot *ro) {
   size_t n = 1;
   for (uint32_t i = 0; i < ro->contact_count; i++) n += strlen(ro->names[i]) + 1;
   for (size_t i = 0; i < ro->ovr_count; i++)
     for (uint32_t j = 0; j < ro->ovr[i].count; j++) n += strlen(ro->ovr[i].names[j]) + 1;
-  (void)e;
   return n;
 }
 
@@ -946,9 +1030,8 @@ int sr_rotation_timer_prepare(siren_engine *e, sr_rec *r) {
       return SIREN_ECORRUPT;
     const sr_rot *ro = &e->rots->rots[ref];
     /* The text of the event: the contacts, comma-separated. */
-    char *text = sr_alloc(&e->mem, names_len(e, ro));
-    if (sr_prep_keep(e, text)) return SIREN_ENOMEM;
-    return sr_timer_reserve(e, 1);
+    return text_reserve(e, e->rots, names_len(ro)) || sr_timer_reserve(e, 1) ? SIREN_ENOMEM
+                                                                              : SIREN_OK;
   }
   if (r->ints[0] == SR_TIMER_ONCALL) {
     if (ref < 0 || (uint64_t)ref >= e->rt.run_count || !sr_rotation_timer_valid(e, &t) ||
@@ -1020,24 +1103,11 @@ void sr_rotation_timer_fire(siren_engine *e, sr_rec *r) {
     return;
   }
   /* A change: who was on call just before, who is now, and until when. */
-  state_at(ro, ro->ovr, ro->ovr_count, r->time - 1, &nx);
-  uint32_t *before = rs->scratch + 4 * rot_bound(ro), nbefore = nx.n;
-  memcpy(before, nx.set, nx.n * sizeof(uint32_t));
-  ro->next_change = next_change(ro, r->time, &cur, &nx);
+  before_state b;
+  before_at(e, ri, r->time - 1, &b);
+  ro->next_change = next_change(ro, r->time, &cur, &nx); /* cur: the state now */
   ro->notice_done = 0;
-  char *text = sr_prep_take(e, 0);
-  join_names(e, cur.set, cur.n, text);
-  siren_event ev;
-  sr_event_init(&ev, SIREN_EVENT_SHIFT_STARTED, r->time);
-  ev.rotation = ro->name;
-  ev.text = text;
-  ev.reason = cur.overridden ? "OVERRIDDEN" : "REGULAR";
-  ev.until = ro->next_change == INT64_MAX ? 0 : ro->next_change;
-  sr_emit(e, &ev);
-  for (uint32_t i = 0; i < cur.n; i++)
-    if (!has(before, nbefore, cur.set[i]))
-      shift_notice(e, ro, r->time, cur.set[i], "started", r->time, ev.until);
-  sr_free(&e->mem, text);
+  announce(e, r->time, ri, &cur, &b);
   arm(e, ri, r->time);
 }
 
@@ -1177,7 +1247,7 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
       ev.incident_id = en->incident;
       ev.incident = en->incident_ix;
       sr_emit(e, &ev);
-      uint32_t child = sr_run_start(e, r, engagement, c, run, 0, 1);
+      uint32_t child = sr_run_start(e, r, engagement, c, run, -1, 1);
       if (child == SR_NONE) continue;
       sr_resol *x = &rt->resol[rt->resol_count++];
       x->run = child;

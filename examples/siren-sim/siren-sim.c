@@ -5,10 +5,13 @@
  * An example host: the clock is a variable, notifications are remembered so
  * that AcceptPage events can quote the accept code a person would have read,
  * and events are printed (chat and notification-target messages too, from
- * their chat.message events). It reads the scenario with siren's own
- * document reader (an internal header: this program is built inside the
- * tree). This file holds the host, the paging actions, --svg, --check and
- * main; incidents.c the incident actions and the incident events' lines;
+ * their chat.message events; shift notices, which siren leaves to the host
+ * to deliver, as shift.notice lines). Time zones come from the system's
+ * zoneinfo through load_zone (examples/zoneinfo/zoneinfo.h). It reads the
+ * scenario with siren's own document reader (an internal header: this
+ * program is built inside the tree). This file holds the host, the paging
+ * and rotation-override actions, --svg, --shifts, --check and main;
+ * incidents.c the incident actions and the incident events' lines;
  * runbooks.c the runbook actions, the host side of runbook steps and the
  * runbook events' lines.
  */
@@ -18,8 +21,10 @@
 #include <string.h>
 
 #include "sim.h"
+#include "../zoneinfo/zoneinfo.h"
 
 #define MAX_PAGES 100000
+#define DAY_MS INT64_C(86400000)
 
 static const char *prog = "siren-sim";
 
@@ -139,6 +144,14 @@ static int cb_clock(int64_t *now, void *ud) {
   return 0;
 }
 
+/* One engine, one cache: siren copies a zone's bytes when it loads one. */
+static zoneinfo_cache sim_zones;
+
+static int cb_load_zone(const char *name, const void **data, size_t *len, void *ud) {
+  (void)ud;
+  return zoneinfo_read(&sim_zones, name, data, len);
+}
+
 void sim_add_mark(sim *s, int64_t t, int kind, const char *contact, const char *type, const char *label) {
   if (s->nmarks == s->mcap) {
     size_t cap = s->mcap ? s->mcap * 2 : 64;
@@ -180,6 +193,20 @@ static int cb_notify(const siren_notification *n, void *ud) {
     snprintf(c->code, sizeof c->code, "%s", n->code);
   } else if (n->kind == SIREN_NOTIFY_ACTION) {
     return sim_action_requested(s, n);
+  } else if (n->kind == SIREN_NOTIFY_SHIFT && !s->quiet) {
+    /* siren leaves it to the host to reach the contact: siren-sim prints it. */
+    char t[64];
+    sim_fmt_time(n->time, t);
+    fprintf(s->out, "{\"t\":\"%s\",\"event\":\"shift.notice\"", t);
+    sim_field_s(s->out, "contact", n->contact);
+    sim_field_s(s->out, "rotation", n->rotation);
+    sim_field_s(s->out, "message", n->message);
+    sim_field_time(s->out, "start", n->shift_start);
+    if (n->shift_end)
+      sim_field_time(s->out, "end", n->shift_end);
+    else
+      fputs(",\"end\":null", s->out); /* nothing changes after it */
+    fputs("}\n", s->out);
   }
   return 0;
 }
@@ -205,6 +232,28 @@ void sim_field_time(FILE *f, const char *k, int64_t ms) {
   char t[64];
   sim_fmt_time(ms, t);
   fprintf(f, ",\"%s\":\"%s\"", k, t);
+}
+
+/* A comma-separated list ("" = empty) as a JSON array. */
+static void field_list(FILE *f, const char *k, const char *text) {
+  fprintf(f, ",\"%s\":[", k);
+  for (const char *p = text; *p;) {
+    size_t n = strcspn(p, ",");
+    char one[256];
+    snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), p);
+    if (p != text) fputc(',', f);
+    sim_json_str(f, one);
+    p += n + (p[n] == ',');
+  }
+  fputc(']', f);
+}
+
+/* A time, or null for 0 ("no end"). */
+static void field_until(FILE *f, int64_t ms) {
+  if (ms)
+    sim_field_time(f, "until", ms);
+  else
+    fputs(",\"until\":null", f);
 }
 
 void sim_line(const sim *s, const char *event) {
@@ -235,7 +284,9 @@ static int cb_event(const siren_event *ev, void *ud) {
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
       sim_field_s(f, "contact", ev->contact);
       sim_field_s(f, "by", ev->reason);
-      fprintf(f, ",\"stage\":%d,\"essential\":%s", (int)ev->stage, ev->essential ? "true" : "false");
+      /* A schedule's contacts are engaged by no stage of it. */
+      if (ev->stage >= 0) fprintf(f, ",\"stage\":%d", (int)ev->stage);
+      fprintf(f, ",\"essential\":%s", ev->essential ? "true" : "false");
       break;
     case SIREN_EVENT_PAGE_SENT:
       fprintf(f, ",\"page\":%llu,\"engagement\":%llu", (unsigned long long)ev->page,
@@ -281,6 +332,27 @@ static int cb_event(const siren_event *ev, void *ud) {
       fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
       sim_field_s(f, "contact", ev->contact);
       fprintf(f, ",\"repeat\":%d", (int)ev->stage);
+      break;
+    case SIREN_EVENT_SHIFT_STARTED:
+      sim_field_s(f, "rotation", ev->rotation);
+      field_list(f, "contacts", ev->text);
+      sim_field_s(f, "type", ev->reason);
+      field_until(f, ev->until);
+      break;
+    case SIREN_EVENT_SCHEDULE_RESOLVED:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      sim_field_s(f, "schedule", ev->schedule);
+      sim_field_s(f, "rotation", ev->rotation);
+      sim_field_s(f, "contact", ev->contact);
+      field_until(f, ev->until);
+      if (*ev->incident_id) sim_field_s(f, "incident", ev->incident_id);
+      break;
+    case SIREN_EVENT_SCHEDULE_NOBODY:
+      fprintf(f, ",\"engagement\":%llu", (unsigned long long)ev->engagement);
+      sim_field_s(f, "schedule", ev->schedule);
+      sim_field_s(f, "reason", ev->reason);
+      if (ev->until) sim_field_time(f, "until", ev->until);
+      if (*ev->incident_id) sim_field_s(f, "incident", ev->incident_id);
       break;
     default:
       if (sim_print_incident_event(f, ev) || sim_print_runbook_event(f, ev)) break;
@@ -386,6 +458,83 @@ int sim_api_fail(const ctx *c, const sr_doc_node *n, const char *action) {
   return 1;
 }
 
+/* An alias or name, or what an ARN names after marker ("arn:...:contact/x"). */
+static const char *arn_name(const char *ref, const char *marker) {
+  const char *p = ref && strncmp(ref, "arn:", 4) == 0 ? strstr(ref, marker) : NULL;
+  return p ? p + strlen(marker) : ref;
+}
+
+static const char *const mode_names[] = {"REPLACE", "ADD", "REMOVE"};
+
+/* CreateRotationOverride {RotationId, NewContactIds, StartTime, EndTime,
+ * Mode?} and DeleteRotationOverride {RotationId, RotationOverrideId}: -1 when
+ * action is neither, else 0 or an exit code. */
+static int rotation_action(const ctx *c, const char *action, const sr_doc_node *a) {
+  int create = strcmp(action, "CreateRotationOverride") == 0;
+  if (!create && strcmp(action, "DeleteRotationOverride") != 0) return -1;
+  siren_engine *e = c->e;
+  const char *rot = arn_name(sim_sget(a, "RotationId"), ":rotation/");
+  if (!rot) return sim_fail_at(c, a, "%sRotationId is required", "");
+  if (!create) {
+    const sr_doc_node *idn = sr_doc_get_ci(a, "RotationOverrideId");
+    if (!idn || idn->kind != SR_DOC_INT || idn->i < 1)
+      return sim_fail_at(c, idn ? idn : a, "%sRotationOverrideId: expected the id override.created printed", "");
+    int rc = siren_override_delete(e, rot, (siren_id)idn->i);
+    if (rc && rc != SIREN_ECALLBACK) return sim_api_fail(c, a, action);
+    if (!c->s->quiet) {
+      sim_line(c->s, "override.deleted");
+      sim_field_s(c->s->out, "rotation", rot);
+      fprintf(c->s->out, ",\"override\":%lld}\n", (long long)idn->i);
+    }
+    return 0;
+  }
+  siren_override o = SIREN_OVERRIDE_INIT;
+  o.rotation = rot;
+  const char *mode = sim_sget(a, "Mode");
+  int m = mode ? -1 : SIREN_OVERRIDE_REPLACE;
+  for (int i = 0; mode && i < 3; i++)
+    if (strcmp(mode, mode_names[i]) == 0) m = i;
+  if (m < 0) return sim_fail_at(c, sr_doc_get_ci(a, "Mode"), "Mode \"%s\": expected REPLACE, ADD or REMOVE", mode);
+  o.mode = (siren_override_mode)m;
+  const char *start = sim_sget(a, "StartTime"), *end = sim_sget(a, "EndTime");
+  if (!start || !end) return sim_fail_at(c, a, "%sStartTime and EndTime are required", "");
+  if (sim_parse_when(c->s, start, &o.start) != 0)
+    return sim_fail_at(c, sr_doc_get_ci(a, "StartTime"), "StartTime \"%s\": expected a duration from start or an RFC 3339 instant", start);
+  if (sim_parse_when(c->s, end, &o.end) != 0)
+    return sim_fail_at(c, sr_doc_get_ci(a, "EndTime"), "EndTime \"%s\": expected a duration from start or an RFC 3339 instant", end);
+  const sr_doc_node *ids = sr_doc_get_ci(a, "NewContactIds");
+  const char *contacts[30];
+  if (ids && ids->kind != SR_DOC_SEQ && ids->kind != SR_DOC_NULL)
+    return sim_fail_at(c, ids, "%sNewContactIds: expected a list of contacts", "");
+  for (size_t i = 0; ids && ids->kind == SR_DOC_SEQ && i < ids->count; i++) {
+    if (i >= 30) return sim_fail_at(c, ids, "%sNewContactIds: at most 30 contacts", "");
+    const char *id = sr_doc_is_scalar(ids->items[i]) ? ids->items[i]->str : NULL;
+    if (!id) return sim_fail_at(c, ids->items[i], "%sNewContactIds: expected a contact alias or ARN", "");
+    contacts[o.contact_count++] = arn_name(id, ":contact/");
+  }
+  o.contacts = contacts;
+  siren_id id = 0;
+  int rc = siren_override_create(&id, e, &o);
+  if (rc && rc != SIREN_ECALLBACK) return sim_api_fail(c, a, action);
+  if (!c->s->quiet) {
+    FILE *f = c->s->out;
+    sim_line(c->s, "override.created");
+    sim_field_s(f, "rotation", rot);
+    fprintf(f, ",\"override\":%llu", (unsigned long long)id);
+    sim_field_s(f, "mode", mode_names[m]);
+    fputs(",\"contacts\":[", f);
+    for (size_t i = 0; i < o.contact_count; i++) {
+      if (i) fputc(',', f);
+      sim_json_str(f, contacts[i]);
+    }
+    fputc(']', f);
+    sim_field_time(f, "start", o.start);
+    sim_field_time(f, "end", o.end);
+    fputs("}\n", f);
+  }
+  return 0;
+}
+
 /* Runs one event action. Returns 0, or an exit code. */
 static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
   siren_engine *e = c->e;
@@ -459,12 +608,14 @@ static int run_action(const ctx *c, const char *action, const sr_doc_node *a) {
     }
     return rc && rc != SIREN_ECALLBACK ? sim_api_fail(c, a, action) : 0;
   }
+  if ((rc = rotation_action(c, action, a)) >= 0) return rc;
   if ((rc = sim_incident_action(c, action, a)) >= 0 || (rc = sim_runbook_action(c, action, a)) >= 0) {
     sim_tmp_free(c->s);
     return rc;
   }
   fprintf(stderr, "%s:%u:%u: unknown action \"%s\" (StartEngagement, AcceptPage, PageReceipt, StopEngagement, "
-                  "ActivateContactChannel, DeactivateContactChannel, %s, %s)\n",
+                  "ActivateContactChannel, DeactivateContactChannel, CreateRotationOverride, "
+                  "DeleteRotationOverride, %s, %s)\n",
           c->file, a->line, a->col, action, sim_incident_actions, sim_runbook_actions);
   return 2;
 }
@@ -578,9 +729,168 @@ static int write_svg(const sim *s, const char *path, int64_t end) {
   return fclose(f);
 }
 
+/* --------------------------------------------------------------- shifts */
+
+static void xml_text(FILE *f, const char *s) {
+  for (; *s; s++) {
+    if (*s == '<') fputs("&lt;", f);
+    else if (*s == '>') fputs("&gt;", f);
+    else if (*s == '&') fputs("&amp;", f);
+    else if (*s == '"') fputs("&quot;", f);
+    else fputc(*s, f);
+  }
+}
+
+static void xml_names(FILE *f, const char *const *names, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (i) fputs(", ", f);
+    xml_text(f, names[i]);
+  }
+}
+
+/* One bar per shift on a time axis from `from` to `to`; bars alternate
+ * between two rows so that short shifts' labels do not run into each other.
+ * An overridden shift is orange and dashed, and says whom it took off. */
+static int write_shift_svg(const char *path, const char *rotation, const siren_shift *sh, size_t n,
+                           int64_t from, int64_t to) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  const int left = 20, width = 960, top = 70, bar_h = 34, row_gap = 46;
+  double span = (double)(to - from);
+  fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n",
+          left + width + 50, top + 2 * row_gap + 60);
+  fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", f);
+  fputs("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">shifts of ", f);
+  xml_text(f, rotation);
+  fputs("</text>\n", f);
+  char a[64], b[64];
+  sim_fmt_time(from, a);
+  sim_fmt_time(to, b);
+  fprintf(f, "<text x=\"10\" y=\"42\" fill=\"#555\">%s to %s (UTC); <tspan fill=\"#2b6cb0\">&#9632; regular</tspan> <tspan fill=\"#dd6b20\">&#9632; overridden</tspan></text>\n",
+          a, b);
+  /* Day ticks, labelled with the UTC date, at most 31 of them. */
+  int64_t step = DAY_MS;
+  while ((to - from) / step > 31) step *= 7;
+  int64_t first = from % DAY_MS == 0 ? from : from + (DAY_MS - ((from % DAY_MS) + DAY_MS) % DAY_MS);
+  for (int64_t t = first; t <= to; t += step) {
+    double x = left + width * ((double)(t - from) / span);
+    char d[64];
+    sim_fmt_time(t, d);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n", x, top - 8, x,
+            top + 2 * row_gap);
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%.10s</text>\n", x,
+            top + 2 * row_gap + 16, d);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const siren_shift *s = &sh[i];
+    int over = s->type == SIREN_SHIFT_OVERRIDDEN;
+    double x0 = left + width * ((double)(s->start - from) / span);
+    double w = width * ((double)(s->end - s->start) / span);
+    int y = top + (int)(i % 2) * row_gap;
+    sim_fmt_time(s->start, a);
+    sim_fmt_time(s->end, b);
+    fprintf(f, "<rect class=\"shift %s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" stroke=\"%s\"%s>",
+            over ? "overridden" : "regular", x0, y, w < 1 ? 1 : w, bar_h, over ? "#fbd38d" : "#bee3f8",
+            over ? "#dd6b20" : "#2b6cb0", over ? " stroke-dasharray=\"5 3\"" : "");
+    fprintf(f, "<title>%s to %s: ", a, b);
+    xml_names(f, s->contacts, s->contact_count);
+    if (over && s->overridden_count) {
+      fputs(" (override; instead of ", f);
+      xml_names(f, s->overridden, s->overridden_count);
+      fputc(')', f);
+    } else if (over) {
+      fputs(" (override)", f);
+    }
+    fputs("</title></rect>\n", f);
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#1a202c\">%s", x0 + 3, y + 14, over ? "&#9998; " : "");
+    xml_names(f, s->contacts, s->contact_count);
+    fputs("</text>\n", f);
+    if (over && s->overridden_count) {
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#9c4221\" font-size=\"10\">not ", x0 + 3, y + 28);
+      xml_names(f, s->overridden, s->overridden_count);
+      fputs("</text>\n", f);
+    }
+  }
+  fputs("</svg>\n", f);
+  return fclose(f);
+}
+
+/* --shifts: the rotation's shifts over [from, to) as JSON Lines. */
+static int print_shifts(const ctx *c, const char *rotation, int64_t from, int64_t to, const char *svg) {
+  size_t total = 0;
+  if (siren_rotation_shifts(NULL, 0, &total, c->e, rotation, from, to) != SIREN_OK) {
+    fprintf(stderr, "%s: --shifts %s: %s\n", c->file, rotation, siren_errmsg(c->e));
+    return 1;
+  }
+  siren_shift *sh = calloc(total ? total : 1, sizeof *sh);
+  if (!sh || siren_rotation_shifts(sh, total, &total, c->e, rotation, from, to) != SIREN_OK) {
+    free(sh);
+    fprintf(stderr, "%s: --shifts %s: %s\n", c->file, rotation, sh ? siren_errmsg(c->e) : "out of memory");
+    return 2;
+  }
+  FILE *f = stdout;
+  for (size_t i = 0; i < total; i++) {
+    char t[64];
+    sim_fmt_time(sh[i].start, t);
+    fprintf(f, "{\"start\":\"%s\"", t);
+    sim_field_time(f, "end", sh[i].end);
+    sim_field_s(f, "type", sh[i].type == SIREN_SHIFT_OVERRIDDEN ? "OVERRIDDEN" : "REGULAR");
+    fprintf(f, ",\"shift\":%u,\"contacts\":[", sh[i].index);
+    for (uint32_t k = 0; k < sh[i].contact_count; k++) {
+      if (k) fputc(',', f);
+      sim_json_str(f, sh[i].contacts[k]);
+    }
+    fputs("],\"overridden\":[", f);
+    for (uint32_t k = 0; k < sh[i].overridden_count; k++) {
+      if (k) fputc(',', f);
+      sim_json_str(f, sh[i].overridden[k]);
+    }
+    fputs("]}\n", f);
+  }
+  int rc = 0;
+  if (svg && write_shift_svg(svg, rotation, sh, total, from, to) != 0) {
+    fprintf(stderr, "%s: cannot write %s\n", prog, svg);
+    rc = 2;
+  }
+  free(sh);
+  return rc;
+}
+
 /* ---------------------------------------------------------------- check */
 
-static int lint(siren_engine *e) {
+/* Coverage gaps of a schedule over the week from start: a warning (not a
+ * problem: a business-hours schedule has them on purpose), one line per
+ * schedule. */
+static void gap_warning(siren_engine *e, const char *alias, uint32_t flags, int64_t start) {
+  size_t total = 0;
+  if (siren_schedule_gaps(NULL, 0, &total, e, alias, start, start + 7 * DAY_MS) != SIREN_OK || !total) return;
+  siren_gap *g = calloc(total, sizeof *g);
+  if (!g || siren_schedule_gaps(g, total, &total, e, alias, start, start + 7 * DAY_MS) != SIREN_OK) {
+    free(g);
+    return;
+  }
+  size_t nobody = 0, first = total;
+  int64_t ms = 0;
+  for (size_t i = 0; i < total; i++) {
+    if (g[i].type != SIREN_GAP_NOBODY) continue;
+    if (first == total) first = i;
+    nobody++;
+    ms += g[i].end - g[i].start;
+  }
+  if (nobody) {
+    char a[64], b[64], s0[64];
+    sim_fmt_time(start, s0);
+    sim_fmt_time(g[first].start, a);
+    sim_fmt_time(g[first].end, b);
+    printf("lint: warning: schedule \"%s\": nobody is on call for %lldh%02lldm in the 7 days from %s "
+           "(%zu gap%s, the first from %s to %s); an engagement then %s\n",
+           alias, (long long)(ms / 3600000), (long long)(ms / 60000 % 60), s0, nobody, nobody == 1 ? "" : "s",
+           a, b, flags & SIREN_SCHEDULE_HOLD ? "waits for whoever comes on call first" : "skips the schedule");
+  }
+  free(g);
+}
+
+static int lint(siren_engine *e, int64_t start) {
   int problems = 0;
   for (uint32_t i = 0; i < siren_contact_count(e); i++) {
     const char *alias = siren_contact_alias_at(e, i);
@@ -599,6 +909,15 @@ static int lint(siren_engine *e) {
       }
       continue;
     }
+    if (ci.type == SIREN_CONTACT_ONCALL_SCHEDULE) {
+      if (ci.rotation_count == 0) {
+        printf("lint: contact \"%s\": an on-call schedule without rotations: nobody is engaged through it\n", alias);
+        problems++;
+      } else {
+        gap_warning(e, alias, ci.schedule_flags, start);
+      }
+      continue;
+    }
     for (uint32_t s = 0; s < ci.stage_count; s++) {
       siren_stage st = SIREN_STAGE_INIT;
       siren_contact_plan_stage(&st, e, alias, s);
@@ -610,7 +929,9 @@ static int lint(siren_engine *e) {
         siren_target tg = SIREN_TARGET_INIT;
         siren_contact_plan_target(&tg, e, alias, s, t);
         siren_contact_info ti = SIREN_CONTACT_INFO_INIT;
-        if (siren_contact_get(&ti, e, tg.contact) == SIREN_OK && ti.stage_count == 0) {
+        /* A schedule's plan is its rotations (checked on its own above). */
+        if (siren_contact_get(&ti, e, tg.contact) == SIREN_OK && ti.stage_count == 0 &&
+            ti.type != SIREN_CONTACT_ONCALL_SCHEDULE) {
           printf("lint: contact \"%s\": stage %u targets \"%s\", whose plan is empty\n", alias, s + 1, tg.contact);
           problems++;
         }
@@ -625,14 +946,21 @@ static int lint(siren_engine *e) {
 /* In parts: ISO C requires compilers to take string literals of 4095 bytes. */
 static const char *const usage[] = {
     "usage: siren-sim [--svg FILE] [--check] SCENARIO\n"
+    "       siren-sim --shifts ROTATION [--from WHEN] [--to WHEN] [--svg FILE] SCENARIO\n"
     "\n"
     "Runs an incident story on a simulated clock and prints every decision as\n"
     "JSON Lines: {\"t\": RFC 3339 UTC, \"event\": name, ...fields}.\n"
     "\n"
     "A scenario (JSON or YAML) holds:\n"
     "  include:  [paths]         configuration files, relative to the scenario\n"
-    "  contacts, contactChannels definitions (AWS SSM Contacts shape; see\n"
-    "                            siren_config_load in siren.h)\n"
+    "  contacts, contactChannels, rotations, responsePlans, Resources\n"
+    "                            definitions (AWS SSM Contacts / Incidents API\n"
+    "                            shape or a CloudFormation template, as\n"
+    "                            siren_config_load in siren.h reads them):\n"
+    "                            rotations in any IANA time zone (read from\n"
+    "                            $TZDIR or /usr/share/zoneinfo), ONCALL_SCHEDULE\n"
+    "                            contacts with Plan {RotationIds,\n"
+    "                            HoldWhenNobodyOnCall?}\n"
     "  start:    RFC 3339 instant, the simulated clock's origin\n"
     "  events:   list of {at: ISO 8601 duration from start (PT5M) or RFC 3339,\n"
     "            and one action}: StartEngagement {ContactId, Sender, Subject,\n"
@@ -642,8 +970,21 @@ static const char *const usage[] = {
     "            ChannelName?, ReceiptType, ReceiptInfo}; StopEngagement\n"
     "            {EngagementId?, Reason}; ActivateContactChannel {ContactId,\n"
     "            ChannelName, ActivationCode?}; DeactivateContactChannel;\n"
-    "            and the incident actions below\n"
+    "            CreateRotationOverride {RotationId (name or ARN),\n"
+    "            NewContactIds, StartTime, EndTime (written as at is), Mode?\n"
+    "            REPLACE (default, as AWS) | ADD | REMOVE}: prints\n"
+    "            override.created with the override's id;\n"
+    "            DeleteRotationOverride {RotationId, RotationOverrideId: that\n"
+    "            id}: prints override.deleted; and the incident actions below\n"
     "  until:    ISO 8601 duration from start: how long to run\n"
+    "\n"
+    "Rotations and schedules on the timeline: shift.started {rotation,\n"
+    "contacts, type REGULAR|OVERRIDDEN, until: the next change}: who is on\n"
+    "call from then (contacts [] = nobody); shift.notice {contact, rotation,\n"
+    "message starting|started, start, end}: the notice siren asks the host to\n"
+    "deliver; schedule.resolved {engagement, schedule, rotation, contact,\n"
+    "until}: an engaged schedule pages who is on call; schedule.nobody\n"
+    "{engagement, schedule, reason skipped|held, until?}: nobody was.\n"
     "\n",
     "Incident actions (SSM Incidents API shape, camelCase; ? = optional).\n"
     "An incident is named by incident: ID or ARN (as printed, e.g.\n"
@@ -715,8 +1056,19 @@ static const char *const usage[] = {
     "      AcceptPage: {ContactId: sr-incident-responder, AcceptType: READ}\n"
     "\n"
     "Options:\n"
-    "  --svg FILE  also draw the timeline as an SVG chart\n"
-    "  --check     only validate and lint the definitions\n"
+    "  --svg FILE  also draw the timeline as an SVG chart (with --shifts: the\n"
+    "              shifts, one bar each, overridden ones orange and dashed)\n"
+    "  --check     only validate and lint the definitions; a schedule with\n"
+    "              nobody on call at times in the 7 days from start gets a\n"
+    "              warning line (which does not fail the check)\n"
+    "  --shifts ROTATION  print the rotation's shifts over [--from, --to)\n"
+    "              instead of running the story, one JSON line each: {start,\n"
+    "              end, type, shift (its number), contacts, overridden (the\n"
+    "              regular contacts an override took off)}. The definitions are\n"
+    "              loaded, then the scenario's CreateRotationOverride and\n"
+    "              DeleteRotationOverride events are applied at their times;\n"
+    "              its other events are skipped. --from and --to are written as\n"
+    "              at is (default: start, and 7 days after --from).\n"
     "Exit: 0 success, 1 lint problems or a refused action, 2 malformed input.\n",
     NULL};
 
@@ -742,8 +1094,12 @@ static int load_config(const ctx *c, const char *path, const char *text, size_t 
   return 0;
 }
 
+static int is_override_action(const char *name) {
+  return strcmp(name, "CreateRotationOverride") == 0 || strcmp(name, "DeleteRotationOverride") == 0;
+}
+
 int main(int argc, char **argv) {
-  const char *svg = NULL, *file = NULL;
+  const char *svg = NULL, *file = NULL, *shifts = NULL, *from_text = NULL, *to_text = NULL;
   int check = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -751,6 +1107,12 @@ int main(int argc, char **argv) {
       return 0;
     } else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
       svg = argv[++i];
+    } else if (strcmp(argv[i], "--shifts") == 0 && i + 1 < argc) {
+      shifts = argv[++i];
+    } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+      from_text = argv[++i];
+    } else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
+      to_text = argv[++i];
     } else if (strcmp(argv[i], "--check") == 0) {
       check = 1;
     } else if (argv[i][0] == '-' || file) {
@@ -761,7 +1123,8 @@ int main(int argc, char **argv) {
       file = argv[i];
     }
   }
-  if (!file) {
+  if (!file || (check && shifts) || ((from_text || to_text) && !shifts)) {
+    if (file) fprintf(stderr, "%s: --from and --to go with --shifts, which does not go with --check\n", prog);
     print_usage(stderr);
     return 2;
   }
@@ -786,6 +1149,7 @@ int main(int argc, char **argv) {
   host.clock = cb_clock;
   host.notify = cb_notify;
   host.event = cb_event;
+  host.load_zone = cb_load_zone;
   siren_engine *e = NULL;
   int exit_code = 0;
   ctx c = {file, NULL, &s};
@@ -805,7 +1169,19 @@ int main(int argc, char **argv) {
   }
   if (!start) s.start = INT64_C(1767603600000); /* 2026-01-05T09:00:00Z */
   s.now = s.start;
-  s.quiet = check;
+  s.quiet = check || shifts;
+  int64_t from = s.start, to = 0;
+  if (from_text && sim_parse_when(&s, from_text, &from) != 0) {
+    fprintf(stderr, "%s: --from \"%s\": expected an RFC 3339 instant or a duration from start\n", prog, from_text);
+    exit_code = 2;
+    goto done;
+  }
+  to = from + 7 * DAY_MS;
+  if (to_text && sim_parse_when(&s, to_text, &to) != 0) {
+    fprintf(stderr, "%s: --to \"%s\": expected an RFC 3339 instant or a duration from start\n", prog, to_text);
+    exit_code = 2;
+    goto done;
+  }
 
   /* Definitions: included files first, then the scenario's own. */
   const sr_doc_node *inc = sr_doc_get_ci(root, "include");
@@ -830,7 +1206,7 @@ int main(int argc, char **argv) {
   if ((exit_code = load_config(&c, file, text, len))) goto done;
 
   if (check) {
-    exit_code = lint(e) ? 1 : 0;
+    exit_code = lint(e, s.start) ? 1 : 0;
     if (!exit_code) printf("ok: %u contacts\n", siren_contact_count(e));
     goto done;
   }
@@ -890,12 +1266,18 @@ int main(int argc, char **argv) {
       exit_code = sim_fail_at(&c, ev, "%sevent: no action", "");
       goto done;
     }
+    /* --shifts applies the scenario's overrides only, each at its time. */
+    if (shifts && !is_override_action(name)) continue;
     if ((exit_code = run_to(&c, t))) goto done;
     if ((exit_code = run_action(&c, name, action))) goto done;
     if (s.nomem) {
       exit_code = sim_fail_at(&c, action, "%sout of memory", "");
       goto done;
     }
+  }
+  if (shifts) {
+    exit_code = print_shifts(&c, arn_name(shifts, ":rotation/"), from, to, svg);
+    goto done;
   }
   if ((exit_code = run_to(&c, s.start + until))) goto done;
   if (svg && write_svg(&s, svg, s.start + until) != 0) {
@@ -904,6 +1286,7 @@ int main(int argc, char **argv) {
   }
 done:
   siren_engine_free(e);
+  zoneinfo_release(&sim_zones);
   sr_doc_free(doc);
   free(text);
   free(s.pages);

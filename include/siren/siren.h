@@ -1980,7 +1980,7 @@ SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int v
  * Shapes read (keys match case-insensitively, so PascalCase and camelCase
  * both load):
  *  - { "contacts": [...], "contactChannels": [...] } in the SSM Contacts API
- *    shape: Alias, DisplayName, Type (PERSONAL | ESCALATION), Plan.Stages[]
+ *    shape: Alias, DisplayName, Type (PERSONAL | ESCALATION | ONCALL_SCHEDULE), Plan.Stages[]
  *    {DurationInMinutes, Targets[] {ChannelTargetInfo {ContactChannelId,
  *    RetryIntervalInMinutes} | ContactTargetInfo {ContactId, IsEssential}}},
  *    optional ContactChannels nested in a contact; a channel has ContactId
@@ -2027,8 +2027,50 @@ SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int v
  *  response plan at the top level (get-response-plan's output, or a
  *  resource's Properties, as they are) is a problem: put it in a
  *  responsePlans list or a template.
- *  - rotations, runbooks, and other resource types are counted in
- *    result->unsupported and listed as "not supported yet".
+ *  - contacts of Type ONCALL_SCHEDULE: Plan {RotationIds: [...]} (API; Stages
+ *    empty or absent) or, in a template, Plan [{RotationIds: [...]}] (the
+ *    RotationIds of every stage, in order), or an AWS::SSMContacts::Plan
+ *    with ContactId and RotationIds. A rotation reference is its Name, an ARN
+ *    .../rotation/NAME, a logical id, Ref or GetAtt X.Arn, of the document or
+ *    the engine; 1-8, no repeats. siren extension: HoldWhenNobodyOnCall: true
+ *    (SIREN_SCHEDULE_HOLD) next to RotationIds. A schedule contact without
+ *    RotationIds is created without rotations. Escalation targets and
+ *    response plan engagements may name schedules. A schedule set counts in
+ *    result->plans.
+ *  - { "rotations": [...] } in the SSM Contacts API shape (an item is
+ *    CreateRotation's request, or what get-rotation prints; the key matches
+ *    case-insensitively, so list-rotations' output loads as it is): Name
+ *    (1-255 of [A-Za-z0-9_.-] and space), ContactIds (1-30 PERSONAL contacts
+ *    in shift order: aliases or contact ARNs), TimeZoneId (an IANA name,
+ *    loaded through host->load_zone; abbreviations such as PST are refused),
+ *    StartTime, Recurrence {NumberOfOnCalls (1 to the number of ContactIds),
+ *    RecurrenceMultiplier (1-100), exactly one of DailySettings [time],
+ *    WeeklySettings [{DayOfWeek MON..SUN, HandOffTime}] or MonthlySettings
+ *    [{DayOfMonth 1-31, HandOffTime}] (at most 64, no two alike),
+ *    ShiftCoverages {"MON": [{Start, End}], ...} (at most 64 windows)}, where
+ *    a time of day is {HourOfDay, MinuteOfHour} or "HH:MM". StartTime is ISO
+ *    8601 text with a zone designator ("2026-03-02T09:00:00-05:00", "...Z",
+ *    +hhmm; .fff allowed) or epoch seconds as AWS's JSON carries them
+ *    (integer or fractional; an integer of 10^11 or more is milliseconds);
+ *    text without a designator is a problem here; absent, the rotation
+ *    starts at the host clock's now. Tags, IdempotencyToken and RotationArn
+ *    are ignored. siren extension: NoticeMinutes (0-1440 = notice_minutes).
+ *    Rotations are created after contacts and channels, before schedules,
+ *    plans and response plans; they are not counted in result.
+ *  - in a template, AWS::SSMContacts::Rotation: the same members in
+ *    CloudFormation's forms: DailySettings ["HH:MM"], HandOffTime "HH:MM",
+ *    ShiftCoverages [{DayOfWeek, CoverageTimes [{StartTime, EndTime}]}]
+ *    (each shape reads the other's form), ContactIds as logical ids, Ref or
+ *    GetAtt, and StartTime a wall-clock time without designator
+ *    ("2026-03-02T09:00:00") in TimeZoneId: a time in a spring-forward gap is
+ *    the first instant after it, one that happens twice its first
+ *    occurrence; with a designator it is read as in the API shape.
+ *  References in plans (ContactId, ChannelId, ContactTargetInfo.ContactId)
+ *  may also be Ref / GetAtt. A load_zone or clock callback that fails while
+ *  the document is checked makes the load fail with SIREN_ECALLBACK, nothing
+ *  created, the problem at its path.
+ *  - runbooks and other resource types are counted in result->unsupported
+ *    and listed as "not supported yet".
  * A channel reference in a plan may also be the channel's Name.
  *
  * result may be NULL; a version 1 result is filled without response_plans.
