@@ -59,8 +59,9 @@ static int read_next(siren_engine *e, sr_rec *r, size_t *stored_len, stop_info *
     stop(st, rc, "torn or damaged (length, checksum or layout)", e->seq + 1);
     return 1;
   }
-  /* A stream may start with a snapshot: the records before it were dropped. */
-  int snapshot_first = e->seq == 0 && r->type == SR_REC_SNAPSHOT;
+  /* A stream may start with a snapshot: the records before it were dropped.
+   * Sequence numbers start at 1, so a snapshot numbered 0 is damaged. */
+  int snapshot_first = e->seq == 0 && r->type == SR_REC_SNAPSHOT && r->seq > 0;
   if (r->seq != e->seq + 1 && !snapshot_first) {
     char why[96];
     snprintf(why, sizeof why, "out of sequence (found %llu)", (unsigned long long)r->seq);
