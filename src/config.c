@@ -1194,30 +1194,6 @@ static void check_rplans(cfg *c) {
 
 /* --------------------------------------------------------------- rotations */
 
-/* The rules siren_rotation_create() applies, checked here so that each
- * problem has its path. */
-static int valid_rot_name(const char *s) {
-  size_t n = strlen(s);
-  if (n < 1 || n > SR_MAX_NAME) return 0;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-          *s == '_' || *s == '.' || *s == '-' || *s == ' '))
-      return 0;
-  return 1;
-}
-
-static int valid_zone_name(const char *s) {
-  size_t n = strlen(s);
-  if (strcmp(s, "UTC") == 0) return 1;
-  if (n < 3 || n > 64 || s[0] == '/' || s[n - 1] == '/' || !strchr(s, '/') || strstr(s, ".."))
-    return 0;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-          *s == '_' || *s == '-' || *s == '+' || *s == '/'))
-      return 0;
-  return 1;
-}
-
 /* The zone `name` as siren_rotation_create() will load it: the host's
  * load_zone (its bytes are read before anything else calls the host), else
  * the built-in UTC. SIREN_ENOTFOUND for a zone the host does not have,
@@ -1603,7 +1579,7 @@ static void check_rot(cfg *c, size_t idx) {
   const char *name = str_of(v);
   if (!v) {
     problem(c, 1, path, "is required");
-  } else if (!name || !valid_rot_name(name)) {
+  } else if (!name || !sr_valid_rotation_name(name, strlen(name))) {
     problem(c, 1, path, "\"%s\" must be 1-255 characters of [A-Za-z0-9_.-] or space", name ? name : "");
   } else {
     r->name = name;
@@ -1652,7 +1628,7 @@ static void check_rot(cfg *c, size_t idx) {
   const char *zname = str_of(v);
   if (!v) {
     problem(c, 1, path, "is required (an IANA name such as America/New_York)");
-  } else if (!zname || !valid_zone_name(zname)) {
+  } else if (!zname || !sr_valid_zone_name(zname)) {
     problem(c, 1, path, "\"%s\" is not an IANA time zone name such as America/Los_Angeles "
             "(abbreviations such as PST are ambiguous and refused)", zname ? zname : "");
   } else {

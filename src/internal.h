@@ -641,6 +641,10 @@ int sr_rotations_present(const siren_engine *e);
 int sr_rotation_timer_valid(const siren_engine *e, const sr_timer *t);
 int sr_rotation_timer_prepare(siren_engine *e, sr_rec *r);
 void sr_rotation_timer_fire(siren_engine *e, sr_rec *r);
+/* The naming rules of siren_rotation_create() (config.c checks them too, so
+ * that each problem has its path). */
+int sr_valid_rotation_name(const char *s, size_t n);
+int sr_valid_zone_name(const char *s);
 /* 1 when a rotation has contact ci as a member or in an override. */
 int sr_rotation_uses_contact(const siren_engine *e, uint32_t ci);
 /* Upper bound of the runs and pages engaging schedule ci adds (its own run

@@ -110,7 +110,7 @@ static uint32_t rot_bound(const sr_rot *ro) {
   return (uint32_t)b;
 }
 
-static int valid_rot_name(const char *s, size_t n) {
+int sr_valid_rotation_name(const char *s, size_t n) {
   if (n < 1 || n > SR_MAX_NAME) return 0;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
@@ -123,7 +123,7 @@ static int valid_rot_name(const char *s, size_t n) {
 
 /* IANA names only: "UTC" or Area/Location. Abbreviations ("PST", "EST") are
  * ambiguous or legacy and refused. */
-static int valid_zone_name(const char *s) {
+int sr_valid_zone_name(const char *s) {
   size_t n = strlen(s);
   if (strcmp(s, "UTC") == 0) return 1;
   if (n < 3 || n > 64 || s[0] == '/' || s[n - 1] == '/' || !strchr(s, '/') || strstr(s, ".."))
@@ -447,9 +447,9 @@ static int build_rot(siren_engine *e, const sr_rec *r, sr_rot *ro) {
                   "handoffs and %d coverages", SR_MAX_ROT_CONTACTS, SR_MAX_HANDOFFS,
                   SR_MAX_COVERAGES);
   const char *name = r->strs[0].p, *zname = r->strs[1].p;
-  if (!valid_rot_name(name, r->strs[0].n))
+  if (!sr_valid_rotation_name(name, r->strs[0].n))
     return sr_err(e, SIREN_EINVAL, "name must be 1-255 characters of [A-Za-z0-9_.-] or space");
-  if (!valid_zone_name(zname))
+  if (!sr_valid_zone_name(zname))
     return sr_err(e, SIREN_EINVAL, "time_zone \"%s\" is not an IANA name such as "
                   "America/New_York (abbreviations like PST are ambiguous)", zname);
   if (nc < 1) return sr_err(e, SIREN_EINVAL, "a rotation needs 1-%d contacts", SR_MAX_ROT_CONTACTS);
@@ -610,7 +610,7 @@ static int put_rotation(siren_engine *e, sr_rec *r, const siren_rotation *d, int
   for (size_t i = 0; i < d->coverage_count; i++)
     if (d->coverages[i].version != SIREN_COVERAGE_VERSION)
       return sr_err(e, SIREN_EVERSION, "coverages[%zu]: version %u", i, d->coverages[i].version);
-  if (!valid_zone_name(d->time_zone))
+  if (!sr_valid_zone_name(d->time_zone))
     return sr_err(e, SIREN_EINVAL, "time_zone \"%s\" is not an IANA name such as "
                   "America/New_York (abbreviations like PST are ambiguous)", d->time_zone);
   int rc = load_zone_hex(e, d->time_zone, hex);
