@@ -1710,7 +1710,7 @@ SIREN_EXTERN int siren_schedule_gaps(siren_gap *out, size_t cap, size_t *total, 
       state_at(ro, ro->ovr, ro->ovr_count, t, &st);
       for (uint32_t j = 0; j < st.n; j++)
         if (!has(all, nall, st.set[j])) all[nall++] = st.set[j];
-      if (st.n < st.nreg) short_ = 1;
+      if (st.nreg > 0 && st.n < ro->on_calls) short_ = 1; /* in a covered shift */
       int64_t b = next_boundary(ro, ro->ovr, ro->ovr_count, t, &st);
       if (b < nb) nb = b;
     }

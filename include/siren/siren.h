@@ -1018,8 +1018,10 @@ SIREN_EXTERN int siren_oncall(const char **out, size_t cap, size_t *total, siren
 
 typedef enum siren_gap_type {
   SIREN_GAP_NOBODY = 1, /* nobody on call in any of the schedule's rotations */
-  SIREN_GAP_SHORT = 2   /* a rotation's shift has fewer than its on_calls
-                           contacts (overrides took some off) */
+  SIREN_GAP_SHORT = 2   /* someone is on call, but a rotation inside its
+                           coverage has fewer than its on_calls contacts (an
+                           override took some off, or the rotation lists a
+                           contact twice so that a shift holds it once) */
 } siren_gap_type;
 
 /* A coverage gap. Used in arrays: never grows. */

@@ -992,6 +992,20 @@ static void gaps_nobody_and_short(void **state) {
   assert_int_equal(siren_oncall(out, 4, &n, e, "pair", utc("2026-01-05T11:00")), SIREN_OK);
   assert_int_equal(n, 1);
   assert_string_equal(out[0], "alice");
+  /* A rotation that lists a contact twice can hold fewer than on_calls. */
+  const char *twice[] = {"carol", "carol"};
+  rot_spec s2 = {"twice", "UTC", "2026-01-05T00:00", twice, 2, SIREN_RECUR_DAILY, 1, 2, &h, 1,
+                 NULL, 0, 0};
+  assert_int_equal(make_rot(e, &s2), SIREN_OK);
+  assert_int_equal(siren_contact_create(e, "sch2", NULL, SIREN_CONTACT_ONCALL_SCHEDULE), SIREN_OK);
+  const char *rots2[] = {"twice"};
+  assert_int_equal(siren_schedule_set(e, "sch2", rots2, 1, 0), SIREN_OK);
+  assert_int_equal(siren_schedule_gaps(g, 8, &n, e, "sch2", utc("2026-01-05T00:00"),
+                                       utc("2026-01-06T00:00")), SIREN_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(g[0].type, SIREN_GAP_SHORT);
+  assert_int_equal(g[0].on_call, 1);
+  assert_int_equal(g[0].end - g[0].start, DAY);
   /* Deleting the rotation empties the schedule: nobody all along. */
   assert_int_equal(siren_rotation_delete(e, "pair"), SIREN_OK);
   assert_null(siren_schedule_rotation_at(e, "sch", 0));
