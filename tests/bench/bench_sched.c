@@ -17,6 +17,11 @@
  *                          clock callback path (siren_engine_next_deadline).
  *   bench_sched runbook N  steps/s through a 100-step runbook of branches and
  *                          pauses, against read-only API calls.
+ *   bench_sched oncall N   a weekly rotation (5 contacts, 2 on call, weekday
+ *                          coverage, started 5 years back): shifts listed per
+ *                          second over a year, siren_oncall() calls/s, and N
+ *                          engagements through an ONCALL_SCHEDULE against N
+ *                          of the same plan targeting a personal contact.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -370,6 +375,81 @@ static int runbook(long n) {
   return 0;
 }
 
+static double engage_rate(siren_engine *e, host *h, const char *contact, long n) {
+  double t0 = now_s();
+  for (long i = 0; i < n; i++) {
+    siren_engagement_params p = SIREN_ENGAGEMENT_PARAMS_INIT;
+    p.contact = contact;
+    p.sender = "bench";
+    p.subject = "disk full";
+    p.content = "disk full";
+    siren_id id = 0;
+    check(siren_engagement_start(&id, e, &p), e, "engage");
+  }
+  (void)h;
+  return (double)n / (now_s() - t0);
+}
+
+static int oncall(long n) {
+  host h;
+  memset(&h, 0, sizeof h);
+  h.now = INT64_C(1767603600000); /* 2026-01-05T09:00Z, a Monday */
+  siren_engine *e = engine(&h, 0);
+  static const char *const who[] = {"p1", "p2", "p3", "p4", "p5"};
+  for (int i = 0; i < 5; i++) personal(e, who[i]);
+  siren_handoff ho = SIREN_HANDOFF_INIT;
+  ho.day = SIREN_MON;
+  ho.minute = 9 * 60;
+  siren_coverage cov[5];
+  for (uint32_t d = 0; d < 5; d++) {
+    siren_coverage_init(&cov[d], SIREN_COVERAGE_VERSION);
+    cov[d].day = SIREN_MON + d;
+    cov[d].start_minute = 9 * 60;
+    cov[d].end_minute = 17 * 60;
+  }
+  siren_rotation r = SIREN_ROTATION_INIT;
+  r.name = "weekly";
+  r.time_zone = "UTC";
+  r.start_time = h.now - INT64_C(5) * 364 * 86400000;
+  r.contact_count = 5;
+  r.contacts = who;
+  r.recurrence = SIREN_RECUR_WEEKLY;
+  r.multiplier = 1;
+  r.on_calls = 2;
+  r.handoff_count = 1;
+  r.handoffs = &ho;
+  r.coverage_count = 5;
+  r.coverages = cov;
+  check(siren_rotation_create(e, &r), e, "rotation");
+  check(siren_contact_create(e, "sched", NULL, SIREN_CONTACT_ONCALL_SCHEDULE), e, "schedule");
+  const char *rots[] = {"weekly"};
+  check(siren_schedule_set(e, "sched", rots, 1, 0), e, "schedule set");
+  static siren_shift out[400];
+  size_t total = 0;
+  int reps = 20;
+  double t0 = now_s();
+  for (int i = 0; i < reps; i++)
+    check(siren_rotation_shifts(out, 400, &total, e, "weekly", h.now, h.now + INT64_C(365) * 86400000),
+          e, "shifts");
+  double listed = (double)total * reps / (now_s() - t0);
+  const char *oc[8];
+  size_t k = 0;
+  t0 = now_s();
+  for (long i = 0; i < n; i++)
+    check(siren_oncall(oc, 8, &k, e, "weekly", h.now + (int64_t)(i % 10080) * 60000), e, "oncall");
+  double calls = (double)n / (now_s() - t0);
+  /* Engagements during coverage, alternating so both see the same state. */
+  h.now += 60 * 60000;
+  double base = engage_rate(e, &h, "p1", n), through = engage_rate(e, &h, "sched", n);
+  printf("oncall: %zu shifts in a year listed at %.0f shifts/s; siren_oncall %.0f calls/s\n",
+         total, listed, calls);
+  printf("oncall: %ld engagements through the schedule %.0f/s (2 contacts paged each) = %.2fx "
+         "engaging a personal contact directly (%.0f/s)\n",
+         n, through, through / base, base);
+  siren_engine_free(e);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "sched";
   long n = argc > 2 ? atol(argv[2]) : 1000;
@@ -377,6 +457,7 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "memory") == 0) return memory(n);
   if (strcmp(mode, "latency") == 0) return latency(n);
   if (strcmp(mode, "runbook") == 0) return runbook(n);
-  fprintf(stderr, "usage: bench_sched sched|memory|latency|runbook N\n");
+  if (strcmp(mode, "oncall") == 0) return oncall(n);
+  fprintf(stderr, "usage: bench_sched sched|memory|latency|runbook|oncall N\n");
   return 2;
 }
