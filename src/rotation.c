@@ -866,8 +866,8 @@ int sr_rotation_prepare(siren_engine *e, sr_rec *r) {
     size_t n = r->str_count - 1;
     if (r->int_count != 1 || (r->ints[0] & ~(int64_t)SIREN_SCHEDULE_HOLD))
       return sr_err(e, SIREN_EINVAL, "unknown schedule flags");
-    if (n < 1 || n > SR_MAX_SCHED_ROTATIONS)
-      return sr_err(e, SIREN_EINVAL, "a schedule has 1-%d rotations", SR_MAX_SCHED_ROTATIONS);
+    if (n > SR_MAX_SCHED_ROTATIONS)
+      return sr_err(e, SIREN_EINVAL, "a schedule has 0-%d rotations", SR_MAX_SCHED_ROTATIONS);
     rs->pending_rots = sr_alloc(&e->mem, n * sizeof(uint32_t));
     if (!rs->pending_rots) return SIREN_ENOMEM;
     for (size_t i = 0; i < n; i++) {
@@ -1379,8 +1379,8 @@ SIREN_EXTERN int siren_schedule_set(siren_engine *e, const char *alias,
   if (rc) return rc;
   if (!sr_contact_find(e, alias, NULL))
     return sr_err(e, SIREN_ENOTFOUND, "no contact \"%s\"", alias ? alias : "(null)");
-  if (n < 1 || n > SR_MAX_SCHED_ROTATIONS || !rotations)
-    return sr_err(e, SIREN_EINVAL, "a schedule has 1-%d rotations", SR_MAX_SCHED_ROTATIONS);
+  if (n > SR_MAX_SCHED_ROTATIONS || (n && !rotations))
+    return sr_err(e, SIREN_EINVAL, "a schedule has 0-%d rotations", SR_MAX_SCHED_ROTATIONS);
   for (size_t i = 0; i < n; i++)
     if (!rotations[i]) return sr_err(e, SIREN_EINVAL, "rotations[%zu] is NULL", i);
   sr_rec r;

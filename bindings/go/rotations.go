@@ -458,7 +458,7 @@ func (e *Engine) PreviewShifts(r Rotation, overrides []Override, start, end time
 	})
 }
 
-// SetSchedule sets an OnCallSchedule contact's rotations (1-8, by name).
+// SetSchedule sets an OnCallSchedule contact's rotations (0-8, by name; none: nobody on call).
 // hold: when nobody is on call, wait (up to 31 days) for the first to come
 // on call instead of skipping the schedule. Errors: ErrInvalid (not a
 // schedule, count, repeats), ErrNotFound (contact or rotation).

@@ -982,7 +982,7 @@ SIREN_EXTERN int siren_rotation_preview_shifts(siren_shift *out, size_t cap, siz
                                                int64_t end);
 
 /*
- * SCHEDULES. An ONCALL_SCHEDULE contact's plan is a list of 1-8 rotations.
+ * SCHEDULES. An ONCALL_SCHEDULE contact's plan is a list of up to 8 rotations.
  * When an engagement reaches it (an escalation stage that targets it, a
  * response plan that engages it, or siren_engagement_start()), siren pages
  * whoever is on call in any of its rotations at that instant, each through
@@ -999,8 +999,9 @@ SIREN_EXTERN int siren_rotation_preview_shifts(siren_shift *out, size_t cap, siz
  */
 #define SIREN_SCHEDULE_HOLD 0x1u
 
-/* Sets an ONCALL_SCHEDULE contact's rotations (by name, 1-8, no repeats) and
- * flags. Running engagements resolve with the new list from then on.
+/* Sets an ONCALL_SCHEDULE contact's rotations (by name, 0-8, no repeats; 0
+ * leaves nobody on call, as deleting its rotations does) and flags. Running
+ * engagements resolve with the new list from then on.
  * Errors: SIREN_EINVAL (not a schedule, count, repeats, flags),
  * SIREN_ENOTFOUND (contact or rotation). */
 SIREN_EXTERN int siren_schedule_set(siren_engine *engine, const char *alias,

@@ -1006,6 +1006,19 @@ static void gaps_nobody_and_short(void **state) {
   assert_int_equal(g[0].type, SIREN_GAP_SHORT);
   assert_int_equal(g[0].on_call, 1);
   assert_int_equal(g[0].end - g[0].start, DAY);
+  /* A schedule can be emptied on purpose, and refilled. */
+  assert_int_equal(siren_schedule_set(e, "sch2", NULL, 0, 0), SIREN_OK);
+  assert_null(siren_schedule_rotation_at(e, "sch2", 0));
+  assert_int_equal(siren_schedule_gaps(g, 8, &n, e, "sch2", utc("2026-01-05T00:00"),
+                                       utc("2026-01-06T00:00")), SIREN_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(g[0].type, SIREN_GAP_NOBODY);
+  const char *nine[9] = {"twice", "twice", "twice", "twice", "twice", "twice", "twice", "twice",
+                         "twice"};
+  assert_int_equal(siren_schedule_set(e, "sch2", nine, 9, 0), SIREN_EINVAL);
+  assert_int_equal(siren_schedule_set(e, "sch2", nine, 2, 0), SIREN_EINVAL); /* twice */
+  assert_int_equal(siren_schedule_set(e, "sch2", nine, 1, 0), SIREN_OK);
+  assert_string_equal(siren_schedule_rotation_at(e, "sch2", 0), "twice");
   /* Deleting the rotation empties the schedule: nobody all along. */
   assert_int_equal(siren_rotation_delete(e, "pair"), SIREN_OK);
   assert_null(siren_schedule_rotation_at(e, "sch", 0));

@@ -710,7 +710,7 @@ class Engine:
                 for s in out[:min(n, total.value)]]
 
     def set_schedule(self, alias: str, rotations: Sequence[str], hold: bool = False) -> None:
-        """Sets an ONCALL_SCHEDULE contact's rotations (1-8). hold: when
+        """Sets an ONCALL_SCHEDULE contact's rotations (0-8). hold: when
         nobody is on call, wait for the first to come on call (up to 31 days)
         instead of skipping the schedule."""
         names = [_b(r) for r in rotations]
