@@ -1194,35 +1194,28 @@ static void check_rplans(cfg *c) {
 
 /* --------------------------------------------------------------- rotations */
 
-/* The zone `name` as siren_rotation_create() will load it: the host's
- * load_zone (its bytes are read before anything else calls the host), else
- * the built-in UTC. SIREN_ENOTFOUND for a zone the host does not have,
- * SIREN_EINVAL for bytes that are not TZif (why says so), SIREN_ECALLBACK,
- * SIREN_ENOMEM. */
+/* The zone `name` as siren_rotation_create() will load it (sr_zone_fetch:
+ * the host's bytes, else the built-in UTC), parsed. Errors as there (the
+ * reason in e->errmsg), and SIREN_EINVAL for bytes that are not TZif (why
+ * says so), SIREN_ENOMEM. */
 static int load_zone(cfg *c, const char *name, sr_zone **out, char *why, size_t cap) {
   siren_engine *e = c->e;
-  const void *data = NULL;
-  size_t len = 0;
+  const void *data;
+  size_t len;
   *out = NULL;
-  if (e->host.version >= 3 && e->host.load_zone) {
-    e->busy++;
-    int rc = e->host.load_zone(name, &data, &len, e->ud);
-    e->busy--;
-    if (rc) {
-      snprintf(why, cap, "the load_zone callback failed (%d)", rc);
-      return SIREN_ECALLBACK;
-    }
+  int rc = sr_zone_fetch(e, name, &data, &len);
+  if (rc) {
+    snprintf(why, cap, "%s", e->errmsg);
+    return rc;
   }
   if (!data) {
-    if (strcmp(name, "UTC") != 0 && strcmp(name, "Etc/UTC") != 0) return SIREN_ENOTFOUND;
     *out = sr_zone_utc(&e->mem);
     return *out ? SIREN_OK : SIREN_ENOMEM;
   }
-  if (len == 0 || len > SR_ZONE_MAX_BYTES) {
-    snprintf(why, cap, "%zu bytes is not a TZif file", len);
-    return SIREN_EINVAL;
-  }
-  return sr_zone_parse(&e->mem, data, len, out, why, cap);
+  char reason[200] = "";
+  rc = sr_zone_parse(&e->mem, data, len, out, reason, sizeof reason);
+  if (rc == SIREN_EINVAL) snprintf(why, cap, "time zone \"%s\": %s", name, reason);
+  return rc;
 }
 
 /* Reads n digits at *p into *v; 0 when they are not all digits. */
@@ -1564,7 +1557,7 @@ static void check_rot(cfg *c, size_t idx) {
   siren_rotation *r = &ro->rot;
   const sr_doc_node *n = ro->n, *v;
   const char *base = ro->path;
-  char path[700], sub[800], why[200] = "";
+  char path[700], sub[800], why[600] = "";
   siren_rotation_init(r, SIREN_ROTATION_VERSION);
   ro->coff = c->nstrs;
   ro->hoff = c->nhands;
@@ -1634,17 +1627,12 @@ static void check_rot(cfg *c, size_t idx) {
   } else {
     r->time_zone = zname;
     int rc = load_zone(c, zname, &zone, why, sizeof why);
-    if (rc == SIREN_ENOMEM) c->nomem = 1;
-    else if (rc == SIREN_ENOTFOUND)
-      problem(c, 1, path, "unknown time zone \"%s\"%s", zname,
-              c->e->host.version >= 3 && c->e->host.load_zone
-                  ? ""
-                  : " (the host has no load_zone: only UTC is known)");
-    else if (rc == SIREN_ECALLBACK) {
-      c->cbfail = 1;
+    if (rc == SIREN_ENOMEM) {
+      c->nomem = 1;
+    } else if (rc) {
+      if (rc == SIREN_ECALLBACK) c->cbfail = 1;
       problem(c, 1, path, "%s", why);
-    } else if (rc)
-      problem(c, 1, path, "time zone \"%s\": %s", zname, why);
+    }
   }
 
   pathf(path, sizeof path, "%s.StartTime", base);

@@ -645,6 +645,11 @@ void sr_rotation_timer_fire(siren_engine *e, sr_rec *r);
  * that each problem has its path). */
 int sr_valid_rotation_name(const char *s, size_t n);
 int sr_valid_zone_name(const char *s);
+/* The TZif bytes of zone `name` from host->load_zone, valid until the calling
+ * siren function returns; *data NULL for the built-in UTC. Errors (errmsg set
+ * with the reason): SIREN_ENOTFOUND, SIREN_ECALLBACK, SIREN_EINVAL (a size no
+ * TZif file has). */
+int sr_zone_fetch(siren_engine *e, const char *name, const void **data, size_t *len);
 /* 1 when a rotation has contact ci as a member or in an override. */
 int sr_rotation_uses_contact(const siren_engine *e, uint32_t ci);
 /* Upper bound of the runs and pages engaging schedule ci adds (its own run

@@ -555,26 +555,37 @@ static int build_rot(siren_engine *e, const sr_rec *r, sr_rot *ro) {
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Loads a zone's bytes through the host into a hex string (NULL = built-in). */
-static int load_zone_hex(siren_engine *e, const char *name, char **hex) {
-  *hex = NULL;
-  const void *data = NULL;
-  size_t len = 0;
+int sr_zone_fetch(siren_engine *e, const char *name, const void **data, size_t *len) {
+  *data = NULL;
+  *len = 0;
   if (e->host.version >= 3 && e->host.load_zone) {
     e->busy++;
-    int rc = e->host.load_zone(name, &data, &len, e->ud);
+    int rc = e->host.load_zone(name, data, len, e->ud);
     e->busy--;
-    if (rc) return sr_err(e, SIREN_ECALLBACK, "load_zone callback failed (%d)", rc);
+    if (rc) {
+      *data = NULL;
+      return sr_err(e, SIREN_ECALLBACK, "the load_zone callback failed (%d)", rc);
+    }
   }
-  if (!data) {
+  if (!*data) {
     if (is_builtin_utc(name)) return SIREN_OK;
     return sr_err(e, SIREN_ENOTFOUND, "unknown time zone \"%s\"%s", name,
                   e->host.version >= 3 && e->host.load_zone
                       ? ""
                       : " (the host has no load_zone: only UTC is known)");
   }
-  if (len == 0 || len > SR_ZONE_MAX_BYTES)
-    return sr_err(e, SIREN_EINVAL, "time zone \"%s\": %zu bytes is not a TZif file", name, len);
+  if (*len == 0 || *len > SR_ZONE_MAX_BYTES)
+    return sr_err(e, SIREN_EINVAL, "time zone \"%s\": %zu bytes is not a TZif file", name, *len);
+  return SIREN_OK;
+}
+
+/* Loads a zone's bytes through the host into a hex string (NULL = built-in). */
+static int load_zone_hex(siren_engine *e, const char *name, char **hex) {
+  *hex = NULL;
+  const void *data;
+  size_t len;
+  int rc = sr_zone_fetch(e, name, &data, &len);
+  if (rc || !data) return rc;
   char *h = sr_alloc(&e->mem, 2 * len + 1);
   if (!h) return sr_err(e, SIREN_ENOMEM, "out of memory");
   const uint8_t *b = data;
