@@ -47,7 +47,7 @@ SIREN_EXTERN int siren_analysis_create(siren_id *id, siren_engine *e, siren_id i
   if (rc) return rc;
   if (incident == 0 || incident > e->incident_count)
     return sr_err(e, SIREN_ENOTFOUND, "no incident %llu", (unsigned long long)incident);
-  const sr_incident *inc = &e->incidents[incident - 1];
+  const sr_incident *inc = &SR_AT(e->incidents, incident - 1);
   if (inc->status != SIREN_INCIDENT_RESOLVED)
     return sr_err(e, SIREN_ESTATE, "incident %llu is not resolved", (unsigned long long)incident);
   if (inc->analysis)
@@ -180,7 +180,7 @@ static void frozen_free(const sr_mem *m, frozen_set *f) {
 static int freeze(siren_engine *e, const sr_rec *r, frozen_set *f) {
   const sr_mem *m = &e->mem;
   uint32_t ii = (uint32_t)(r->ints[0] - 1);
-  const sr_incident *inc = &e->incidents[ii];
+  const sr_incident *inc = &SR_AT(e->incidents, ii);
   siren_timeline_filter all = SIREN_TIMELINE_FILTER_INIT;
   size_t n = 0;
   /* The query's own sort and filter, so the copy reads as the timeline did. */
@@ -197,7 +197,7 @@ static int freeze(siren_engine *e, const sr_rec *r, frozen_set *f) {
   f->questions = sr_calloc(m, nq, sizeof *f->questions);
   if (!f->tl || !f->items || !f->questions) goto nomem;
   for (size_t k = 0; k < n; k++) {
-    const sr_tl *t = &e->tl[ids[k] - 1];
+    const sr_tl *t = &SR_AT(e->tl, ids[k] - 1);
     const char *data = sr_tl_render(e, t);
     if (!data) goto nomem;
     const char *const *refs =
@@ -245,7 +245,7 @@ int sr_analysis_prepare(siren_engine *e, sr_rec *r) {
     if (r->int_count != 1 || r->ints[0] < 1 || (uint64_t)r->ints[0] > e->incident_count ||
         (r->str_count & 1) || r->str_count > 2 * MAX_QUESTIONS)
       return SIREN_ECORRUPT;
-    const sr_incident *inc = &e->incidents[r->ints[0] - 1];
+    const sr_incident *inc = &SR_AT(e->incidents, r->ints[0] - 1);
     if (inc->status != SIREN_INCIDENT_RESOLVED || inc->analysis) return SIREN_ECORRUPT;
     if (sr_grow(&e->mem, (void **)&e->analyses, &e->analysis_cap, e->analysis_count + 1,
                 sizeof(sr_analysis)))
@@ -315,7 +315,7 @@ void sr_analysis_commit(siren_engine *e, sr_rec *r) {
     a->questions = f->questions;
     a->question_count = f->question_count;
     sr_free(&e->mem, f);
-    sr_incident *inc = &e->incidents[a->incident];
+    sr_incident *inc = &SR_AT(e->incidents, a->incident);
     inc->analysis = ai + 1;
     siren_event ev;
     sr_event_init(&ev, SIREN_EVENT_ANALYSIS_CREATED, r->time);

@@ -20,14 +20,14 @@ enum { ES_CONTACT, ES_SENDER, ES_SUBJECT, ES_CONTENT, ES_PSUBJECT, ES_PCONTENT, 
 static int get_engagement(siren_engine *e, siren_id id, sr_engagement **out) {
   if (id == 0 || id > e->rt.engagement_count)
     return sr_err(e, SIREN_ENOTFOUND, "no engagement %llu", (unsigned long long)id);
-  *out = &e->rt.engagements[id - 1];
+  *out = &SR_AT(e->rt.engagements, id - 1);
   return SIREN_OK;
 }
 
 static int get_page(siren_engine *e, siren_id id, sr_page **out) {
   if (id == 0 || id > e->rt.page_count)
     return sr_err(e, SIREN_ENOTFOUND, "no page %llu", (unsigned long long)id);
-  *out = &e->rt.pages[id - 1];
+  *out = &SR_AT(e->rt.pages, id - 1);
   return SIREN_OK;
 }
 
@@ -160,7 +160,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
       return sr_err(e, SIREN_ENOTFOUND, "no contact \"%s\"", r->strs[ES_CONTACT].p);
     size_t runs = 0, pages = 0;
     sr_start_cost(e, ci, 0, &runs, &pages);
-    if (sr_grow(&e->mem, (void **)&rt->engagements, &rt->engagement_cap,
+    if (sr_chunks_grow(&e->mem, (void ***)&rt->engagements, &rt->engagement_cap,
                 rt->engagement_count + 1, sizeof(sr_engagement)) ||
         sr_map_reserve(&e->mem, &rt->tokens, 1) || sr_runtime_reserve(e, runs, pages))
       return SIREN_ENOMEM;
@@ -172,7 +172,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
   case SR_REC_RECEIPT: {
     if (rec_ref(r, rt->page_count, &i) || r->int_count != 2 || r->str_count != 1)
       return SIREN_ECORRUPT;
-    sr_page *pg = &rt->pages[i];
+    sr_page *pg = &SR_AT(rt->pages, i);
     if (sr_grow(&e->mem, (void **)&pg->receipts, &pg->receipt_cap, pg->receipt_count + 1,
                 sizeof(sr_receipt)) ||
         sr_timer_reserve(e, 1))
@@ -182,7 +182,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
   case SR_REC_ACCEPT:
     if (rec_ref(r, rt->page_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
     /* Timeline: the acceptance and completions; an acknowledgement timeout. */
-    if (sr_tl_reserve(e, 2 + rt->engagements[rt->pages[i].engagement].live_runs) ||
+    if (sr_tl_reserve(e, 2 + SR_AT(rt->engagements, SR_AT(rt->pages, i).engagement).live_runs) ||
         sr_timer_reserve(e, 1))
       return SIREN_ENOMEM;
     return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
@@ -191,7 +191,7 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
     size_t runs = 0, pages = 0;
     if (r->ints[0] == SR_TIMER_STAGE) {
       if (r->ints[1] < 0 || (uint64_t)r->ints[1] >= rt->run_count) return SIREN_ECORRUPT;
-      const sr_run *ru = &rt->runs[r->ints[1]];
+      const sr_run *ru = &SR_AT(rt->runs, r->ints[1]);
       uint32_t next = ru->stage + 1 < ru->plan->stage_count ? ru->stage + 1 : 0;
       sr_stage_cost(e, ru->plan, e->contacts[ru->contact].type == SIREN_CONTACT_PERSONAL, next,
                     ru->depth, &runs, &pages);
@@ -212,21 +212,21 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
 
 static void unlink_failed(sr_runtime *rt, uint32_t page) {
   uint32_t prev = SR_NONE;
-  for (uint32_t i = rt->failed_head; i != SR_NONE; prev = i, i = rt->pages[i].next_failed) {
+  for (uint32_t i = rt->failed_head; i != SR_NONE; prev = i, i = SR_AT(rt->pages, i).next_failed) {
     if (i != page) continue;
     if (prev == SR_NONE)
-      rt->failed_head = rt->pages[i].next_failed;
+      rt->failed_head = SR_AT(rt->pages, i).next_failed;
     else
-      rt->pages[prev].next_failed = rt->pages[i].next_failed;
+      SR_AT(rt->pages, prev).next_failed = SR_AT(rt->pages, i).next_failed;
     if (rt->failed_tail == i) rt->failed_tail = prev;
-    rt->pages[i].failed_queued = 0;
+    SR_AT(rt->pages, i).failed_queued = 0;
     return;
   }
 }
 
 static void page_event(siren_engine *e, siren_event *ev, siren_event_type type, int64_t t,
                        uint32_t page) {
-  const sr_page *pg = &e->rt.pages[page];
+  const sr_page *pg = &SR_AT(e->rt.pages, page);
   const sr_channel *ch = &e->channels[pg->channel];
   sr_event_init(ev, type, t);
   ev->engagement = (uint64_t)pg->engagement + 1;
@@ -235,14 +235,14 @@ static void page_event(siren_engine *e, siren_event *ev, siren_event_type type, 
   ev->channel = ch->name;
   ev->channel_type = ch->type;
   ev->stage = (int32_t)pg->stage;
-  ev->essential = e->rt.runs[pg->run].essential;
-  ev->incident_id = e->rt.engagements[pg->engagement].incident;
-  ev->incident = e->rt.engagements[pg->engagement].incident_ix;
+  ev->essential = SR_AT(e->rt.runs, pg->run).essential;
+  ev->incident_id = SR_AT(e->rt.engagements, pg->engagement).incident;
+  ev->incident = SR_AT(e->rt.engagements, pg->engagement).incident_ix;
 }
 
 static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
   sr_runtime *rt = &e->rt;
-  sr_page *pg = &rt->pages[i];
+  sr_page *pg = &SR_AT(rt->pages, i);
   uint8_t type = (uint8_t)r->ints[1];
   sr_receipt *rc = &pg->receipts[pg->receipt_count++];
   rc->type = type;
@@ -255,7 +255,7 @@ static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
   page_event(e, &ev, SIREN_EVENT_PAGE_RECEIPT, r->time, i);
   ev.reason = siren_receipt_type_name((siren_receipt_type)type);
   sr_emit(e, &ev);
-  const sr_run *ru = &rt->runs[pg->run];
+  const sr_run *ru = &SR_AT(rt->runs, pg->run);
   sr_channel *ch = &e->channels[pg->channel];
   if (type == SIREN_RECEIPT_ERROR && ru->state == SR_RUN_ACTIVE && pg->retry_minutes > 0 &&
       !pg->retry_pending && !pg->is_accepted) {
@@ -277,7 +277,7 @@ uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs
   /* strs is the pack: its pointers lead the allocation. */
   sr_runtime *rt = &e->rt;
   uint32_t i = (uint32_t)rt->engagement_count++;
-  sr_engagement *en = &rt->engagements[i];
+  sr_engagement *en = &SR_AT(rt->engagements, i);
   memset(en, 0, sizeof *en);
   en->contact = ci;
   char **dst[ES_COUNT - 1] = {&en->sender, &en->subject, &en->content, &en->public_subject,
@@ -313,7 +313,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   }
   case SR_REC_ENGAGEMENT_STOP: {
     rec_ref(r, rt->engagement_count, &i);
-    sr_engagement *en = &rt->engagements[i];
+    sr_engagement *en = &SR_AT(rt->engagements, i);
     en->state = SIREN_ENGAGEMENT_STOPPED;
     en->stop = r->time;
     en->stop_reason = sr_prep_take(e, 0);
@@ -333,7 +333,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     break;
   case SR_REC_ACCEPT: {
     rec_ref(r, rt->page_count, &i);
-    sr_page *pg = &rt->pages[i];
+    sr_page *pg = &SR_AT(rt->pages, i);
     pg->is_accepted = 1;
     pg->accepted = r->time;
     pg->note = r->strs[0].n ? sr_prep_take(e, 0) : NULL;
@@ -342,7 +342,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     page_event(e, &ev, SIREN_EVENT_PAGE_ACCEPTED, r->time, i);
     ev.reason = r->ints[1] == SIREN_ACCEPT_READ ? "READ" : "DELIVERED";
     sr_emit(e, &ev);
-    int was = rt->engagements[pg->engagement].acknowledged;
+    int was = SR_AT(rt->engagements, pg->engagement).acknowledged;
     sr_incident_on_accept(e, r, i, -1); /* on the timeline before what it stops */
     sr_page_accepted(e, r, i);
     sr_incident_on_accept(e, r, i, was);
@@ -369,20 +369,20 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
 
 void sr_runtime_free(siren_engine *e, sr_runtime *rt) {
   for (size_t i = 0; i < rt->engagement_count; i++) {
-    sr_engagement *en = &rt->engagements[i];
+    sr_engagement *en = &SR_AT(rt->engagements, i);
     sr_free(&e->mem, en->strs);
     sr_free(&e->mem, en->stop_reason);
   }
-  for (size_t i = 0; i < rt->run_count; i++) sr_plan_release(e, rt->runs[i].plan);
+  for (size_t i = 0; i < rt->run_count; i++) sr_plan_release(e, SR_AT(rt->runs, i).plan);
   for (size_t i = 0; i < rt->page_count; i++) {
-    sr_page *pg = &rt->pages[i];
+    sr_page *pg = &SR_AT(rt->pages, i);
     for (size_t k = 0; k < pg->receipt_count; k++) sr_free(&e->mem, pg->receipts[k].info);
     sr_free(&e->mem, pg->receipts);
     sr_free(&e->mem, pg->note);
   }
-  sr_free(&e->mem, rt->engagements);
-  sr_free(&e->mem, rt->runs);
-  sr_free(&e->mem, rt->pages);
+  sr_chunks_free(&e->mem, (void **)rt->engagements, rt->engagement_cap);
+  sr_chunks_free(&e->mem, (void **)rt->runs, rt->run_cap);
+  sr_chunks_free(&e->mem, (void **)rt->pages, rt->page_cap);
   sr_free(&e->mem, rt->heap);
   sr_free(&e->mem, rt->resol);
   sr_map_free(&e->mem, &rt->tokens);
@@ -425,7 +425,7 @@ SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *e, siren_id 
     return sr_err(e, SIREN_EVERSION, "siren_page_info version %u", out->version);
   sr_page *pg = NULL;
   if ((rc = get_page(e, page, &pg))) return rc;
-  const sr_run *ru = &e->rt.runs[pg->run];
+  const sr_run *ru = &SR_AT(e->rt.runs, pg->run);
   const sr_channel *ch = &e->channels[pg->channel];
   out->id = page;
   out->engagement = (uint64_t)pg->engagement + 1;
@@ -433,7 +433,7 @@ SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *e, siren_id 
   out->contact = e->contacts[pg->contact].alias;
   out->channel = ch->name;
   out->channel_type = ch->type;
-  out->engaged_by = ru->parent == SR_NONE ? "" : e->contacts[e->rt.runs[ru->parent].contact].alias;
+  out->engaged_by = ru->parent == SR_NONE ? "" : e->contacts[SR_AT(e->rt.runs, ru->parent).contact].alias;
   out->escalation_stage = ru->parent == SR_NONE ? -1 : ru->parent_stage;
   out->stage = pg->stage;
   out->essential = ru->essential;
@@ -475,7 +475,7 @@ SIREN_EXTERN int siren_engagement_pages(siren_id *ids, size_t cap, size_t *total
   sr_engagement *en = NULL;
   if ((rc = get_engagement(e, engagement, &en))) return rc;
   size_t n = 0;
-  for (uint32_t p = en->first_page; p != SR_NONE; p = e->rt.pages[p].next_in_engagement, n++)
+  for (uint32_t p = en->first_page; p != SR_NONE; p = SR_AT(e->rt.pages, p).next_in_engagement, n++)
     if (n < cap) ids[n] = (siren_id)p + 1;
   *total = n;
   return SIREN_OK;
@@ -488,7 +488,7 @@ SIREN_EXTERN int siren_contact_pages(siren_id *ids, size_t cap, size_t *total, s
   const sr_contact *c = sr_contact_find(e, contact, NULL);
   if (!c) return sr_err(e, SIREN_ENOTFOUND, "no contact \"%s\"", contact ? contact : "(null)");
   size_t n = 0;
-  for (uint32_t p = c->first_page; p != SR_NONE; p = e->rt.pages[p].next_in_contact, n++)
+  for (uint32_t p = c->first_page; p != SR_NONE; p = SR_AT(e->rt.pages, p).next_in_contact, n++)
     if (n < cap) ids[n] = (siren_id)p + 1;
   *total = n;
   return SIREN_OK;
@@ -592,7 +592,7 @@ SIREN_EXTERN int siren_engagement_preview(siren_preview_page *out, size_t cap, s
     e->now = until;
     /* The contact's page list is the scratch runtime's during a preview. */
     uint32_t p = e->contacts[ack_contact[next]].last_page;
-    if (p == SR_NONE || e->rt.pages[p].is_accepted || e->rt.engagements[0].state != SIREN_ENGAGEMENT_ACTIVE)
+    if (p == SR_NONE || SR_AT(e->rt.pages, p).is_accepted || SR_AT(e->rt.engagements, 0).state != SIREN_ENGAGEMENT_ACTIVE)
       continue;
     sr_rec a;
     sr_rec_init(&a, SR_REC_ACCEPT);

@@ -506,14 +506,14 @@ void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page) {
          page == SR_NONE ? "a message" : "a page: it gets an automatic ERROR receipt");
   sr_err(e, SIREN_ECALLBACK, "notify callback failed (%d)", rc);
   if (page == SR_NONE) return;
-  sr_page *pg = &e->rt.pages[page];
+  sr_page *pg = &SR_AT(e->rt.pages, page);
   if (pg->failed_queued) return;
   pg->failed_queued = 1;
   pg->next_failed = SR_NONE;
   if (e->rt.failed_tail == SR_NONE)
     e->rt.failed_head = page;
   else
-    e->rt.pages[e->rt.failed_tail].next_failed = page;
+    SR_AT(e->rt.pages, e->rt.failed_tail).next_failed = page;
   e->rt.failed_tail = page;
 }
 
@@ -526,7 +526,7 @@ static int drain_failed(siren_engine *e) {
     sr_rec_init(&r, SR_REC_RECEIPT);
     /* The failure happened when the page was sent (its logical time), not
      * when a late host got round to it: the retry must not drift. */
-    r.time = e->rt.pages[p].sent;
+    r.time = SR_AT(e->rt.pages, p).sent;
     if (sr_rec_int(&e->mem, &r, (int64_t)p + 1) ||
         sr_rec_int(&e->mem, &r, SIREN_RECEIPT_ERROR) ||
         sr_rec_str(&e->mem, &r, "notify callback failed"))

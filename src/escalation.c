@@ -46,8 +46,8 @@ void sr_start_cost(const siren_engine *e, uint32_t contact, uint32_t depth, size
 
 int sr_runtime_reserve(siren_engine *e, size_t runs, size_t pages) {
   sr_runtime *rt = &e->rt;
-  if (sr_grow(&e->mem, (void **)&rt->runs, &rt->run_cap, rt->run_count + runs, sizeof(sr_run)) ||
-      sr_grow(&e->mem, (void **)&rt->pages, &rt->page_cap, rt->page_count + pages,
+  if (sr_chunks_grow(&e->mem, (void ***)&rt->runs, &rt->run_cap, rt->run_count + runs, sizeof(sr_run)) ||
+      sr_chunks_grow(&e->mem, (void ***)&rt->pages, &rt->page_cap, rt->page_count + pages,
               sizeof(sr_page)) ||
       (e->rots && sr_grow(&e->mem, (void **)&rt->resol, &rt->resol_cap, rt->resol_count + runs,
                           sizeof(sr_resol))))
@@ -64,8 +64,8 @@ int sr_runtime_reserve(siren_engine *e, size_t runs, size_t pages) {
 static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel,
                       uint32_t retry_minutes, uint32_t stage, uint32_t retry_of) {
   sr_runtime *rt = &e->rt;
-  sr_run *ru = &rt->runs[run];
-  sr_engagement *en = &rt->engagements[ru->engagement];
+  sr_run *ru = &SR_AT(rt->runs, run);
+  sr_engagement *en = &SR_AT(rt->engagements, ru->engagement);
   sr_channel *ch = &e->channels[channel];
   sr_contact *c = &e->contacts[ru->contact];
   if (ch->deleted || !ch->activated) {
@@ -82,7 +82,7 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
     return;
   }
   uint32_t pi = (uint32_t)rt->page_count++;
-  sr_page *pg = &rt->pages[pi];
+  sr_page *pg = &SR_AT(rt->pages, pi);
   memset(pg, 0, sizeof *pg);
   pg->engagement = ru->engagement;
   pg->run = run;
@@ -97,19 +97,19 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   if (en->last_page == SR_NONE)
     en->first_page = pi;
   else
-    rt->pages[en->last_page].next_in_engagement = pi;
+    SR_AT(rt->pages, en->last_page).next_in_engagement = pi;
   en->last_page = pi;
   en->page_count++;
   if (c->last_page == SR_NONE)
     c->first_page = pi;
   else
-    rt->pages[c->last_page].next_in_contact = pi;
+    SR_AT(rt->pages, c->last_page).next_in_contact = pi;
   c->last_page = pi;
 
   if (e->quiet) {
     if (e->preview_total < e->preview_cap) {
       siren_preview_page *out = &e->preview_out[e->preview_total];
-      const sr_run *parent = ru->parent == SR_NONE ? NULL : &rt->runs[ru->parent];
+      const sr_run *parent = ru->parent == SR_NONE ? NULL : &SR_AT(rt->runs, ru->parent);
       out->offset_ms = r->time - e->preview_origin;
       out->contact = c->alias;
       out->channel = ch->name;
@@ -153,8 +153,8 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
 
 void sr_page_announce(siren_engine *e, uint32_t pi, int64_t t) {
   const sr_runtime *rt = &e->rt;
-  const sr_page *pg = &rt->pages[pi];
-  const sr_engagement *en = &rt->engagements[pg->engagement];
+  const sr_page *pg = &SR_AT(rt->pages, pi);
+  const sr_engagement *en = &SR_AT(rt->engagements, pg->engagement);
   const sr_channel *ch = &e->channels[pg->channel];
   int sms = ch->kind == SR_CH_SMS;
   siren_notification n;
@@ -181,7 +181,7 @@ void sr_page_announce(siren_engine *e, uint32_t pi, int64_t t) {
 }
 
 void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page) {
-  sr_page *pg = &e->rt.pages[page];
+  sr_page *pg = &SR_AT(e->rt.pages, page);
   pg->retry_pending = 0;
   send_page(e, r, pg->run, pg->channel, pg->retry_minutes, pg->stage, page);
 }
@@ -190,12 +190,12 @@ void sr_page_retry_fire(siren_engine *e, sr_rec *r, uint32_t page) {
 
 static void finish_run(siren_engine *e, uint32_t run, uint8_t state, int64_t t) {
   sr_runtime *rt = &e->rt;
-  sr_run *ru = &rt->runs[run];
+  sr_run *ru = &SR_AT(rt->runs, run);
   if (ru->state != SR_RUN_ACTIVE) return;
   ru->state = state;
   ru->gen++;
   e->contacts[ru->contact].live_runs--;
-  sr_engagement *en = &rt->engagements[ru->engagement];
+  sr_engagement *en = &SR_AT(rt->engagements, ru->engagement);
   if (--en->live_runs == 0 && en->state == SIREN_ENGAGEMENT_ACTIVE) {
     en->state = SIREN_ENGAGEMENT_COMPLETED;
     en->stop = t;
@@ -218,14 +218,14 @@ void sr_run_finish(siren_engine *e, uint32_t run, int64_t t) {
 void sr_run_stop(siren_engine *e, uint32_t run, int64_t t) {
   /* Children first, so that the run itself finishes last and an engagement
    * completes only when everything under it has stopped. */
-  for (uint32_t c = e->rt.runs[run].first_child; c != SR_NONE; c = e->rt.runs[c].next_sibling)
+  for (uint32_t c = SR_AT(e->rt.runs, run).first_child; c != SR_NONE; c = SR_AT(e->rt.runs, c).next_sibling)
     sr_run_stop(e, c, t);
   finish_run(e, run, SR_RUN_STOPPED, t);
 }
 
 static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
   sr_runtime *rt = &e->rt;
-  sr_run *ru = &rt->runs[run];
+  sr_run *ru = &SR_AT(rt->runs, run);
   const sr_plan *plan = ru->plan;
   const sr_stage *st = &plan->stages[s];
   const sr_contact *c = &e->contacts[ru->contact];
@@ -236,8 +236,8 @@ static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
   ev.engagement = ru->engagement + 1;
   ev.contact = c->alias;
   ev.stage = (int32_t)s;
-  ev.incident_id = rt->engagements[ru->engagement].incident;
-  ev.incident = rt->engagements[ru->engagement].incident_ix;
+  ev.incident_id = SR_AT(rt->engagements, ru->engagement).incident;
+  ev.incident = SR_AT(rt->engagements, ru->engagement).incident_ix;
   sr_emit(e, &ev);
   if (ru->parent == SR_NONE && (s > 0 || ru->loop > 0)) sr_incident_on_escalate(e, r, run);
   sr_timer_push(e, r->time + (int64_t)st->duration_minutes * SR_MINUTE_MS, SR_TIMER_STAGE, run,
@@ -249,19 +249,19 @@ static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
       send_page(e, r, run, tg->ref, tg->retry_minutes, s, SR_NONE);
     } else {
       /* ru may move if runs grew: capacity was reserved, but re-read anyway. */
-      uint32_t engagement = rt->runs[run].engagement;
+      uint32_t engagement = SR_AT(rt->runs, run).engagement;
       sr_run_start(e, r, engagement, tg->ref, run, (int32_t)s, tg->essential);
     }
-    if (rt->runs[run].state != SR_RUN_ACTIVE) break;
+    if (SR_AT(rt->runs, run).state != SR_RUN_ACTIVE) break;
   }
 }
 
 uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t contact,
                       uint32_t parent, int32_t parent_stage, uint8_t essential) {
   sr_runtime *rt = &e->rt;
-  uint8_t depth = parent == SR_NONE ? 0 : (uint8_t)(rt->runs[parent].depth + 1);
+  uint8_t depth = parent == SR_NONE ? 0 : (uint8_t)(SR_AT(rt->runs, parent).depth + 1);
   sr_contact *c = &e->contacts[contact];
-  sr_engagement *en = &rt->engagements[engagement];
+  sr_engagement *en = &SR_AT(rt->engagements, engagement);
   if (depth > SR_MAX_DEPTH) {
     siren_event ev;
     sr_event_init(&ev, SIREN_EVENT_CHANNEL_SKIPPED, r->time);
@@ -274,8 +274,8 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
   /* A contact that accepted a page of this engagement is paged no more in
    * it, even when a later stage (or a repetition) targets it again. */
   for (uint32_t i = en->any_accepted ? en->first_run : SR_NONE; i != SR_NONE;
-       i = rt->runs[i].next_in_engagement)
-    if (rt->runs[i].contact == contact && rt->runs[i].acked &&
+       i = SR_AT(rt->runs, i).next_in_engagement)
+    if (SR_AT(rt->runs, i).contact == contact && SR_AT(rt->runs, i).acked &&
         e->contacts[contact].type == SIREN_CONTACT_PERSONAL) {
       siren_event ev;
       sr_event_init(&ev, SIREN_EVENT_CHANNEL_SKIPPED, r->time);
@@ -288,7 +288,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
       return SR_NONE;
     }
   uint32_t idx = (uint32_t)rt->run_count++;
-  sr_run *ru = &rt->runs[idx];
+  sr_run *ru = &SR_AT(rt->runs, idx);
   memset(ru, 0, sizeof *ru);
   ru->engagement = engagement;
   ru->contact = contact;
@@ -296,20 +296,20 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
   ru->plan->refs++;
   ru->parent = parent;
   ru->parent_stage = parent_stage;
-  ru->parent_loop = parent == SR_NONE ? 0 : rt->runs[parent].loop;
+  ru->parent_loop = parent == SR_NONE ? 0 : SR_AT(rt->runs, parent).loop;
   ru->essential = essential;
   ru->depth = depth;
   ru->state = SR_RUN_ACTIVE;
   ru->first_child = ru->next_sibling = ru->next_in_engagement = SR_NONE;
   if (parent != SR_NONE) {
     /* Prepend: sibling order does not matter for stopping. */
-    ru->next_sibling = rt->runs[parent].first_child;
-    rt->runs[parent].first_child = idx;
+    ru->next_sibling = SR_AT(rt->runs, parent).first_child;
+    SR_AT(rt->runs, parent).first_child = idx;
   }
   if (en->last_run == SR_NONE)
     en->first_run = idx;
   else
-    rt->runs[en->last_run].next_in_engagement = idx;
+    SR_AT(rt->runs, en->last_run).next_in_engagement = idx;
   en->last_run = idx;
   en->live_runs++;
   c->live_runs++;
@@ -319,7 +319,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
     sr_event_init(&ev, SIREN_EVENT_CONTACT_ENGAGED, r->time);
     ev.engagement = engagement + 1;
     ev.contact = c->alias;
-    ev.reason = e->contacts[rt->runs[parent].contact].alias;
+    ev.reason = e->contacts[SR_AT(rt->runs, parent).contact].alias;
     ev.stage = parent_stage;
     ev.essential = essential;
     ev.incident_id = en->incident;
@@ -345,7 +345,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
 }
 
 void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run) {
-  sr_run *ru = &e->rt.runs[run];
+  sr_run *ru = &SR_AT(e->rt.runs, run);
   if (ru->stage + 1 < ru->plan->stage_count) {
     start_stage(e, r, run, ru->stage + 1);
     return;
@@ -357,7 +357,7 @@ void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run) {
     ev.engagement = ru->engagement + 1;
     ev.contact = e->contacts[ru->contact].alias;
     ev.stage = (int32_t)ru->loop;
-    ev.incident_id = e->rt.engagements[ru->engagement].incident;
+    ev.incident_id = SR_AT(e->rt.engagements, ru->engagement).incident;
     sr_emit(e, &ev);
     start_stage(e, r, run, 0);
     return;
@@ -369,8 +369,8 @@ void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run) {
 
 static int stage_fully_acked(const siren_engine *e, uint32_t run, int32_t stage, uint32_t loop) {
   const sr_runtime *rt = &e->rt;
-  for (uint32_t c = rt->runs[run].first_child; c != SR_NONE; c = rt->runs[c].next_sibling) {
-    const sr_run *ch = &rt->runs[c];
+  for (uint32_t c = SR_AT(rt->runs, run).first_child; c != SR_NONE; c = SR_AT(rt->runs, c).next_sibling) {
+    const sr_run *ch = &SR_AT(rt->runs, c);
     if (ch->parent_stage == stage && ch->parent_loop == loop && ch->essential && !ch->acked)
       return 0;
   }
@@ -381,7 +381,7 @@ static int stage_fully_acked(const siren_engine *e, uint32_t run, int32_t stage,
 static void essential_ack(siren_engine *e, uint32_t run, int32_t stage, uint32_t loop, int64_t t) {
   sr_runtime *rt = &e->rt;
   for (;;) {
-    sr_run *ru = &rt->runs[run];
+    sr_run *ru = &SR_AT(rt->runs, run);
     if (ru->acked) return;
     /* A schedule run has no stages: any one of its contacts acknowledges it. */
     if ((uint32_t)stage < ru->plan->stage_count &&
@@ -389,9 +389,9 @@ static void essential_ack(siren_engine *e, uint32_t run, int32_t stage, uint32_t
         !stage_fully_acked(e, run, stage, loop))
       return;
     ru->acked = 1;
-    if (ru->parent == SR_NONE) rt->engagements[ru->engagement].acknowledged = 1;
+    if (ru->parent == SR_NONE) SR_AT(rt->engagements, ru->engagement).acknowledged = 1;
     sr_run_stop(e, run, t);
-    ru = &rt->runs[run];
+    ru = &SR_AT(rt->runs, run);
     if (ru->parent == SR_NONE || !ru->essential) return;
     stage = ru->parent_stage;
     loop = ru->parent_loop;
@@ -401,8 +401,8 @@ static void essential_ack(siren_engine *e, uint32_t run, int32_t stage, uint32_t
 
 void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
   sr_runtime *rt = &e->rt;
-  sr_page *pg = &rt->pages[page];
-  sr_engagement *en = &rt->engagements[pg->engagement];
+  sr_page *pg = &SR_AT(rt->pages, page);
+  sr_engagement *en = &SR_AT(rt->engagements, pg->engagement);
   /* After a stop or completion an acceptance is recorded on the page only:
    * it cannot acknowledge an engagement that is over. */
   if (en->state != SIREN_ENGAGEMENT_ACTIVE) return;
@@ -410,8 +410,8 @@ void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
   /* The accepting contact is paged no more in this engagement: every run of
    * its plan here is acknowledged, and each essential one acknowledges its
    * parent. */
-  for (uint32_t i = en->first_run; i != SR_NONE; i = rt->runs[i].next_in_engagement) {
-    sr_run *ru = &rt->runs[i];
+  for (uint32_t i = en->first_run; i != SR_NONE; i = SR_AT(rt->runs, i).next_in_engagement) {
+    sr_run *ru = &SR_AT(rt->runs, i);
     if (ru->contact != pg->contact || ru->acked) continue;
     ru->acked = 1;
     if (ru->parent == SR_NONE) en->acknowledged = 1;

@@ -476,7 +476,7 @@ static void post(siren_engine *e, int64_t t, uint32_t ii, const char *message, c
 /* Posts a line to the incident's chat channels and notification targets. */
 static void post(siren_engine *e, int64_t t, uint32_t ii, const char *message, const char *fmt,
                  ...) {
-  const sr_incident *inc = &e->incidents[ii];
+  const sr_incident *inc = &SR_AT(e->incidents, ii);
   if (e->quiet || e->replaying || (!inc->chat_count && !inc->target_count)) return;
   char text[512];
   va_list ap;
@@ -516,7 +516,7 @@ static void post(siren_engine *e, int64_t t, uint32_t ii, const char *message, c
 
 static void inc_event(siren_engine *e, siren_event *ev, siren_event_type type, int64_t t,
                       uint32_t ii) {
-  const sr_incident *inc = &e->incidents[ii];
+  const sr_incident *inc = &SR_AT(e->incidents, ii);
   sr_event_init(ev, type, t);
   ev->incident = (siren_id)ii + 1;
   ev->incident_id = inc->fixed[IF_ARN];
@@ -579,7 +579,7 @@ static int prep_engage(siren_engine *e, const siren_response_plan *p, const char
     n++;
   }
   sr_runtime *rt = &e->rt;
-  if (sr_grow(&e->mem, (void **)&rt->engagements, &rt->engagement_cap, rt->engagement_count + n,
+  if (sr_chunks_grow(&e->mem, (void ***)&rt->engagements, &rt->engagement_cap, rt->engagement_count + n,
               sizeof(sr_engagement)) ||
       sr_runtime_reserve(e, runs, pages) || sr_tl_reserve(e, 2 * n + 4))
     return SIREN_ENOMEM;
@@ -597,13 +597,13 @@ static void commit_engage(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
     if (!sr_contact_find(e, p->engagements[k], &ci)) continue;
     char **strs = take(c);
     uint32_t en = (uint32_t)e->rt.engagement_count;
-    sr_incident *inc = &e->incidents[ii];
+    sr_incident *inc = &SR_AT(e->incidents, ii);
     /* Link before opening: stage 0's pages go on the incident's timeline. */
     inc->engagement_count++;
     if (inc->last_eng == SR_NONE)
       inc->first_eng = en;
     else
-      e->rt.engagements[inc->last_eng].next_in_incident = en;
+      SR_AT(e->rt.engagements, inc->last_eng).next_in_incident = en;
     inc->last_eng = en;
     sr_tl_add(e, ii, SR_TL_ENG_STARTED, r->time, (int64_t)en + 1, 0, NULL, 0);
     sr_engagement_open(e, r, ci, strs, ii + 1);
@@ -618,11 +618,11 @@ static int prep_resolve(siren_engine *e, uint32_t ii, const char *reason) {
   sr_buf_str(&b, "}");
   /* Timeline: resolved, and a runbook.finished per execution it cancels. */
   if (keep_json(e, &b) ||
-      sr_tl_reserve(e, 1 + e->incidents[ii].engagement_count + sr_exec_running_for_incident(e, ii + 1)))
+      sr_tl_reserve(e, 1 + SR_AT(e->incidents, ii).engagement_count + sr_exec_running_for_incident(e, ii + 1)))
     return SIREN_ENOMEM;
-  for (uint32_t en = e->incidents[ii].first_eng; en != SR_NONE;
-       en = e->rt.engagements[en].next_in_incident)
-    if (e->rt.engagements[en].state == SIREN_ENGAGEMENT_ACTIVE &&
+  for (uint32_t en = SR_AT(e->incidents, ii).first_eng; en != SR_NONE;
+       en = SR_AT(e->rt.engagements, en).next_in_incident)
+    if (SR_AT(e->rt.engagements, en).state == SIREN_ENGAGEMENT_ACTIVE &&
         sr_prep_keep(e, sr_strdup(&e->mem, "incident resolved")))
       return SIREN_ENOMEM;
   return SIREN_OK;
@@ -630,7 +630,7 @@ static int prep_resolve(siren_engine *e, uint32_t ii, const char *reason) {
 
 static void commit_resolve(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
                            const char *reason) {
-  sr_incident *inc = &e->incidents[ii];
+  sr_incident *inc = &SR_AT(e->incidents, ii);
   inc->status = SIREN_INCIDENT_RESOLVED;
   inc->resolved = inc->modified = r->time;
   inc->ack_gen++;
@@ -644,8 +644,8 @@ static void commit_resolve(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
   inc_event(e, &ev, SIREN_EVENT_INCIDENT_RESOLVED, r->time, ii);
   ev.reason = reason;
   sr_emit(e, &ev);
-  for (uint32_t en = inc->first_eng; en != SR_NONE; en = e->rt.engagements[en].next_in_incident) {
-    sr_engagement *g = &e->rt.engagements[en];
+  for (uint32_t en = inc->first_eng; en != SR_NONE; en = SR_AT(e->rt.engagements, en).next_in_incident) {
+    sr_engagement *g = &SR_AT(e->rt.engagements, en);
     if (g->state != SIREN_ENGAGEMENT_ACTIVE) continue;
     g->state = SIREN_ENGAGEMENT_STOPPED;
     g->stop = r->time;
@@ -731,7 +731,7 @@ static int prep_items(siren_engine *e, sr_incident *inc, const start_spec *s) {
 
 static void commit_items(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii, const start_spec *s) {
   for (size_t k = 0; k < s->item_count; k++) {
-    sr_incident *inc = &e->incidents[ii];
+    sr_incident *inc = &SR_AT(e->incidents, ii);
     if (item_dup_in_spec(s, k) || item_index(inc, s->items[2 * k].p) >= 0) continue;
     sr_item *it = &inc->items[inc->item_count++];
     it->type = (uint8_t)s->item_types[k];
@@ -801,7 +801,7 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
     sr_buf_fmt(&b, ",\"timestamp\":%lld}", (long long)s->trigger_time);
     if (keep_json(e, &b) || sr_tl_reserve(e, 1 + s->item_count) || sr_timer_reserve(e, 1))
       return SIREN_ENOMEM;
-    return prep_items(e, &e->incidents[open], s);
+    return prep_items(e, &SR_AT(e->incidents, open), s);
   }
   e->stash = 0;
   uint32_t ii = (uint32_t)e->incident_count;
@@ -810,7 +810,7 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
   const char *title = s->title && *s->title ? s->title : p->title;
   const char *fixed[IF_COUNT] = {arn, p->name, s->source, s->trigger_arn, s->raw, s->token,
                                  p->runbook, dd, title};
-  if (sr_grow(&e->mem, (void **)&e->incidents, &e->incident_cap, e->incident_count + 1,
+  if (sr_chunks_grow(&e->mem, (void ***)&e->incidents, &e->incident_cap, e->incident_count + 1,
               sizeof(sr_incident)) ||
       sr_map_reserve(&e->mem, &e->dedupe, 1) || sr_map_reserve(&e->mem, &e->incident_tokens, 1) ||
       sr_timer_reserve(e, 1) || sr_tl_reserve(e, 4 + s->item_count) ||
@@ -869,7 +869,7 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   const siren_response_plan *p = e->rplans[s->plan].p;
   if (e->stash) {
     uint32_t ii = e->stash - 1;
-    sr_incident *inc = &e->incidents[ii];
+    sr_incident *inc = &SR_AT(e->incidents, ii);
     inc->trigger_count++;
     inc->last_trigger = inc->modified = r->time;
     sr_tl_add(e, ii, SR_TL_DEDUPLICATED, r->time, 0, 0, take(&c), 0);
@@ -880,14 +880,14 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
     commit_items(e, r, &c, ii, s);
     /* Dedupe strings are engine-wide: the incident may be another plan's,
      * and its own plan says when it resolves itself. */
-    const siren_response_plan *own = live_plan(e, &e->incidents[ii]);
+    const siren_response_plan *own = live_plan(e, &SR_AT(e->incidents, ii));
     if (own && own->auto_resolve_minutes)
       sr_timer_push(e, r->time + (int64_t)own->auto_resolve_minutes * SR_MINUTE_MS,
-                    SR_TIMER_RESOLVE, ii, ++e->incidents[ii].resolve_gen);
+                    SR_TIMER_RESOLVE, ii, ++SR_AT(e->incidents, ii).resolve_gen);
     return ii;
   }
   uint32_t ii = (uint32_t)e->incident_count++;
-  sr_incident *inc = &e->incidents[ii];
+  sr_incident *inc = &SR_AT(e->incidents, ii);
   memset(inc, 0, sizeof *inc);
   inc->plan = s->plan;
   inc->fixed = take(&c);
@@ -919,7 +919,7 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   sr_emit(e, &ev);
   commit_items(e, r, &c, ii, s);
   int w = in_window(p, r->time);
-  inc = &e->incidents[ii];
+  inc = &SR_AT(e->incidents, ii);
   post(e, r->time, ii, "opened", "Incident %u opened: %s (impact %d %s)%s", ii + 1, inc->title,
        inc->impact, impact_names[inc->impact], w ? " (maintenance window: nobody engaged)" : "");
   if (w) {
@@ -939,7 +939,7 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   }
   if (p->auto_resolve_minutes)
     sr_timer_push(e, r->time + (int64_t)p->auto_resolve_minutes * SR_MINUTE_MS, SR_TIMER_RESOLVE,
-                  ii, ++e->incidents[ii].resolve_gen);
+                  ii, ++SR_AT(e->incidents, ii).resolve_gen);
   return ii;
 }
 
@@ -1057,7 +1057,7 @@ SIREN_EXTERN int siren_incident_start(siren_id *id, int *deduplicated, siren_eng
 static int find_incident(siren_engine *e, siren_id id, sr_incident **out) {
   if (id == 0 || id > e->incident_count)
     return sr_err(e, SIREN_ENOTFOUND, "no incident %llu", (unsigned long long)id);
-  *out = &e->incidents[id - 1];
+  *out = &SR_AT(e->incidents, id - 1);
   return SIREN_OK;
 }
 
@@ -1136,7 +1136,7 @@ static int update_prepare(siren_engine *e, sr_rec *r) {
       r->ints[UI_IMPACT] < 0 || r->ints[UI_IMPACT] > 5)
     return SIREN_ECORRUPT;
   uint32_t ii = (uint32_t)(r->ints[UI_INCIDENT] - 1);
-  const sr_incident *inc = &e->incidents[ii];
+  const sr_incident *inc = &SR_AT(e->incidents, ii);
   int64_t f = r->ints[UI_FIELDS];
   if ((f & SIREN_UPDATE_STATUS) && (r->ints[UI_STATUS] == inc->status ||
                                     (r->ints[UI_STATUS] != SIREN_INCIDENT_OPEN &&
@@ -1183,7 +1183,7 @@ static int update_prepare(siren_engine *e, sr_rec *r) {
 static void update_commit(siren_engine *e, sr_rec *r) {
   cursor c = {e, 0};
   uint32_t ii = (uint32_t)(r->ints[UI_INCIDENT] - 1);
-  sr_incident *inc = &e->incidents[ii];
+  sr_incident *inc = &SR_AT(e->incidents, ii);
   int64_t f = r->ints[UI_FIELDS];
   int old_impact = inc->impact;
   if (f & SIREN_UPDATE_TITLE) {
@@ -1394,7 +1394,7 @@ static void hb_spec(const sr_heartbeat *hb, int64_t t, char (*buf)[320],
 
 static int hb_resolves(const siren_engine *e, const sr_heartbeat *hb) {
   return hb->resolve_on_beat && hb->incident &&
-         e->incidents[hb->incident - 1].status == SIREN_INCIDENT_OPEN;
+         SR_AT(e->incidents, hb->incident - 1).status == SIREN_INCIDENT_OPEN;
 }
 
 static int hb_prepare(siren_engine *e, sr_rec *r) {
@@ -1459,11 +1459,11 @@ static void hb_commit(siren_engine *e, sr_rec *r) {
 int sr_incident_timer_valid(const siren_engine *e, const sr_timer *t) {
   switch (t->kind) {
   case SR_TIMER_ACK:
-    return e->incidents[t->ref].status == SIREN_INCIDENT_OPEN &&
-           e->incidents[t->ref].ack_gen == t->gen;
+    return SR_AT(e->incidents, t->ref).status == SIREN_INCIDENT_OPEN &&
+           SR_AT(e->incidents, t->ref).ack_gen == t->gen;
   case SR_TIMER_RESOLVE:
-    return e->incidents[t->ref].status == SIREN_INCIDENT_OPEN &&
-           e->incidents[t->ref].resolve_gen == t->gen;
+    return SR_AT(e->incidents, t->ref).status == SIREN_INCIDENT_OPEN &&
+           SR_AT(e->incidents, t->ref).resolve_gen == t->gen;
   case SR_TIMER_HEARTBEAT:
     return !e->heartbeats[t->ref].deleted && e->heartbeats[t->ref].gen == t->gen;
   case SR_TIMER_STEP:
@@ -1485,7 +1485,7 @@ int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
   if (kind == SR_TIMER_ACK || kind == SR_TIMER_RESOLVE) {
     if (ref < 0 || (uint64_t)ref >= e->incident_count || !sr_incident_timer_valid(e, &t))
       return SIREN_ECORRUPT;
-    const sr_incident *inc = &e->incidents[ref];
+    const sr_incident *inc = &SR_AT(e->incidents, ref);
     if (kind == SR_TIMER_RESOLVE) return prep_resolve(e, (uint32_t)ref, "auto-resolved");
     sr_buf b = {&e->mem, NULL, 0, 0, 0};
     sr_buf_str(&b, "{\"reason\":\"acknowledgement timeout\"}");
@@ -1517,7 +1517,7 @@ void sr_incident_timer_fire(siren_engine *e, sr_rec *r) {
     commit_resolve(e, r, &c, ref, "auto-resolved");
     break;
   case SR_TIMER_ACK: {
-    sr_incident *inc = &e->incidents[ref];
+    sr_incident *inc = &SR_AT(e->incidents, ref);
     inc->acknowledged = 0;
     inc->modified = r->time;
     sr_tl_add(e, ref, SR_TL_REENGAGED, r->time, 0, 0, take(&c), 0);
@@ -1551,7 +1551,7 @@ void sr_incident_timer_fire(siren_engine *e, sr_rec *r) {
 /* ------------------------------------------------------------ hooks */
 
 static uint32_t incident_of_page(const siren_engine *e, uint32_t page) {
-  return e->rt.engagements[e->rt.pages[page].engagement].incident_ix;
+  return SR_AT(e->rt.engagements, SR_AT(e->rt.pages, page).engagement).incident_ix;
 }
 
 void sr_incident_on_page(siren_engine *e, sr_rec *r, uint32_t page) {
@@ -1563,14 +1563,14 @@ void sr_incident_on_accept(siren_engine *e, sr_rec *r, uint32_t page, int was_ac
   uint32_t ix = incident_of_page(e, page);
   if (!ix) return;
   uint32_t ii = ix - 1;
-  const sr_page *pg = &e->rt.pages[page];
+  const sr_page *pg = &SR_AT(e->rt.pages, page);
   if (was_acknowledged < 0) {
     sr_tl_add(e, ii, SR_TL_PAGE_ACCEPTED, r->time, (int64_t)page + 1,
-              e->rt.runs[pg->run].essential, NULL, 0);
+              SR_AT(e->rt.runs, pg->run).essential, NULL, 0);
     return;
   }
-  sr_incident *inc = &e->incidents[ii];
-  if (was_acknowledged || !e->rt.engagements[pg->engagement].acknowledged ||
+  sr_incident *inc = &SR_AT(e->incidents, ii);
+  if (was_acknowledged || !SR_AT(e->rt.engagements, pg->engagement).acknowledged ||
       inc->status != SIREN_INCIDENT_OPEN)
     return;
   int first = !inc->acknowledged;
@@ -1586,18 +1586,18 @@ void sr_incident_on_accept(siren_engine *e, sr_rec *r, uint32_t page, int was_ac
 }
 
 void sr_incident_on_escalate(siren_engine *e, sr_rec *r, uint32_t run) {
-  const sr_run *ru = &e->rt.runs[run];
-  const sr_engagement *en = &e->rt.engagements[ru->engagement];
+  const sr_run *ru = &SR_AT(e->rt.runs, run);
+  const sr_engagement *en = &SR_AT(e->rt.engagements, ru->engagement);
   if (!en->incident_ix) return;
   uint32_t ii = en->incident_ix - 1;
   sr_tl_add(e, ii, SR_TL_ESCALATED, r->time, (int64_t)ru->engagement + 1, ru->stage, NULL, 0);
   post(e, r->time, ii, "escalated", "Incident %u escalated: %s stage %u%s: %s", ii + 1,
        e->contacts[ru->contact].alias, ru->stage + 1, ru->loop ? " (repeated)" : "",
-       e->incidents[ii].title);
+       SR_AT(e->incidents, ii).title);
 }
 
 void sr_incident_on_complete(siren_engine *e, int64_t t, uint32_t engagement) {
-  const sr_engagement *en = &e->rt.engagements[engagement];
+  const sr_engagement *en = &SR_AT(e->rt.engagements, engagement);
   if (!en->incident_ix) return;
   sr_tl_add(e, en->incident_ix - 1, SR_TL_COMPLETED, t, (int64_t)engagement + 1, en->acknowledged,
             NULL, 0);
@@ -1638,16 +1638,16 @@ int sr_incident_prepare(siren_engine *e, sr_rec *r) {
     return update_prepare(e, r);
   case SR_REC_ITEM_ADD: {
     start_spec s;
-    if (item_spec(e, r, &s) || item_index(&e->incidents[r->ints[0] - 1], r->strs[0].p) >= 0)
+    if (item_spec(e, r, &s) || item_index(&SR_AT(e->incidents, r->ints[0] - 1), r->strs[0].p) >= 0)
       return SIREN_ECORRUPT;
     if (sr_tl_reserve(e, 1)) return SIREN_ENOMEM;
-    return prep_items(e, &e->incidents[r->ints[0] - 1], &s);
+    return prep_items(e, &SR_AT(e->incidents, r->ints[0] - 1), &s);
   }
   case SR_REC_ITEM_REMOVE: {
     if (r->int_count != 1 || r->str_count != 1 || r->ints[0] < 1 ||
         (uint64_t)r->ints[0] > e->incident_count)
       return SIREN_ECORRUPT;
-    const sr_incident *inc = &e->incidents[r->ints[0] - 1];
+    const sr_incident *inc = &SR_AT(e->incidents, r->ints[0] - 1);
     int k = item_index(inc, r->strs[0].p);
     if (k < 0) return SIREN_ECORRUPT;
     sr_buf b = {&e->mem, NULL, 0, 0, 0};
@@ -1715,12 +1715,12 @@ void sr_incident_commit(siren_engine *e, sr_rec *r) {
     cursor c = {e, 0};
     uint32_t ii = (uint32_t)(r->ints[0] - 1);
     commit_items(e, r, &c, ii, &s);
-    e->incidents[ii].modified = r->time;
+    SR_AT(e->incidents, ii).modified = r->time;
     break;
   }
   case SR_REC_ITEM_REMOVE: {
     uint32_t ii = (uint32_t)(r->ints[0] - 1);
-    sr_incident *inc = &e->incidents[ii];
+    sr_incident *inc = &SR_AT(e->incidents, ii);
     int k = item_index(inc, r->strs[0].p);
     uint8_t type = inc->items[k].type;
     sr_tl_add(e, ii, SR_TL_ITEM_REMOVED, r->time, 0, 0, sr_prep_take(e, 0), 1);
@@ -1824,7 +1824,7 @@ SIREN_EXTERN int siren_incident_engagements(siren_id *ids, size_t cap, size_t *t
   sr_incident *inc = NULL;
   if ((rc = find_incident(e, incident, &inc))) return rc;
   size_t n = 0;
-  for (uint32_t en = inc->first_eng; en != SR_NONE; en = e->rt.engagements[en].next_in_incident, n++)
+  for (uint32_t en = inc->first_eng; en != SR_NONE; en = SR_AT(e->rt.engagements, en).next_in_incident, n++)
     if (n < cap) ids[n] = (siren_id)en + 1;
   *total = n;
   return SIREN_OK;
@@ -1840,7 +1840,7 @@ SIREN_EXTERN int siren_incidents(siren_id *ids, size_t cap, size_t *total, siren
     return sr_err(e, SIREN_EVERSION, "siren_incident_filter version %u", f->version);
   size_t n = 0;
   for (size_t i = 0; i < e->incident_count; i++) {
-    const sr_incident *inc = &e->incidents[i];
+    const sr_incident *inc = &SR_AT(e->incidents, i);
     if (f) {
       if (f->created_after && !(inc->created > f->created_after)) continue;
       if (f->created_before && !(inc->created < f->created_before)) continue;
@@ -1886,7 +1886,7 @@ void sr_incidents_free(siren_engine *e) {
   sr_free(&e->mem, e->rplans);
   sr_map_free(&e->mem, &e->rplan_names);
   for (size_t i = 0; i < e->incident_count; i++) {
-    sr_incident *inc = &e->incidents[i];
+    sr_incident *inc = &SR_AT(e->incidents, i);
     sr_free(&e->mem, inc->fixed);
     sr_free(&e->mem, inc->title);
     sr_free(&e->mem, inc->summary);
@@ -1895,7 +1895,7 @@ void sr_incidents_free(siren_engine *e) {
     for (size_t k = 0; k < inc->item_count; k++) sr_free(&e->mem, inc->items[k].s);
     sr_free(&e->mem, inc->items);
   }
-  sr_free(&e->mem, e->incidents);
+  sr_chunks_free(&e->mem, (void **)e->incidents, e->incident_cap);
   sr_map_free(&e->mem, &e->dedupe);
   sr_map_free(&e->mem, &e->incident_tokens);
   for (size_t i = 0; i < e->heartbeat_count; i++) sr_free(&e->mem, e->heartbeats[i].name);

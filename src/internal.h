@@ -178,11 +178,11 @@ typedef struct sr_resol {
 } sr_resol;
 
 typedef struct sr_runtime {
-  sr_engagement *engagements;
+  sr_engagement **engagements; /* chunked: SR_AT */
   size_t engagement_count, engagement_cap;
-  sr_run *runs;
+  sr_run **runs; /* chunked */
   size_t run_count, run_cap;
-  sr_page *pages;
+  sr_page **pages; /* chunked */
   size_t page_count, page_cap;
   sr_timer *heap;
   size_t heap_count, heap_cap;
@@ -403,11 +403,11 @@ struct siren_engine {
   sr_rplan *rplans;
   size_t rplan_count, rplan_cap;
   sr_map rplan_names;
-  sr_incident *incidents;
+  sr_incident **incidents; /* chunked: SR_AT */
   size_t incident_count, incident_cap;
   sr_map dedupe;          /* dedupe string -> OPEN incident */
   sr_map incident_tokens; /* client token -> incident */
-  sr_tl *tl;
+  sr_tl **tl; /* chunked */
   size_t tl_count, tl_cap;
   sr_heartbeat *heartbeats;
   size_t heartbeat_count, heartbeat_cap;

@@ -1020,7 +1020,7 @@ int sr_rotation_timer_valid(const siren_engine *e, const sr_timer *t) {
     const sr_rotstate *rs = e->rots;
     return rs && t->ref < rs->count && !rs->rots[t->ref].deleted && rs->rots[t->ref].gen == t->gen;
   }
-  const sr_run *ru = &e->rt.runs[t->ref];
+  const sr_run *ru = &SR_AT(e->rt.runs, t->ref);
   return ru->state == SR_RUN_ACTIVE && ru->gen == t->gen;
 }
 
@@ -1046,10 +1046,10 @@ int sr_rotation_timer_prepare(siren_engine *e, sr_rec *r) {
   }
   if (r->ints[0] == SR_TIMER_ONCALL) {
     if (ref < 0 || (uint64_t)ref >= e->rt.run_count || !sr_rotation_timer_valid(e, &t) ||
-        e->contacts[e->rt.runs[ref].contact].type != SIREN_CONTACT_ONCALL_SCHEDULE)
+        e->contacts[SR_AT(e->rt.runs, ref).contact].type != SIREN_CONTACT_ONCALL_SCHEDULE)
       return SIREN_ECORRUPT;
     size_t runs = 0, pages = 0;
-    sr_schedule_cost(e, e->rt.runs[ref].contact, e->rt.runs[ref].depth, &runs, &pages);
+    sr_schedule_cost(e, SR_AT(e->rt.runs, ref).contact, SR_AT(e->rt.runs, ref).depth, &runs, &pages);
     return sr_runtime_reserve(e, runs, pages);
   }
   return SIREN_ECORRUPT;
@@ -1201,8 +1201,8 @@ static void shift_bounds(const sr_rot *ro, int64_t t, rstate *cur, rstate *nx, i
 }
 
 static int child_of(const siren_engine *e, uint32_t run, uint32_t contact) {
-  for (uint32_t c = e->rt.runs[run].first_child; c != SR_NONE; c = e->rt.runs[c].next_sibling)
-    if (e->rt.runs[c].contact == contact) return 1;
+  for (uint32_t c = SR_AT(e->rt.runs, run).first_child; c != SR_NONE; c = SR_AT(e->rt.runs, c).next_sibling)
+    if (SR_AT(e->rt.runs, c).contact == contact) return 1;
   return 0;
 }
 
@@ -1231,9 +1231,9 @@ static int64_t next_oncall(siren_engine *e, const sr_contact *sc, int64_t t) {
 void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
   sr_runtime *rt = &e->rt;
   sr_rotstate *rs = e->rots;
-  uint32_t sci = rt->runs[run].contact, engagement = rt->runs[run].engagement;
+  uint32_t sci = SR_AT(rt->runs, run).contact, engagement = SR_AT(rt->runs, run).engagement;
   const sr_contact *sc = &e->contacts[sci];
-  const sr_engagement *en = &rt->engagements[engagement];
+  const sr_engagement *en = &SR_AT(rt->engagements, engagement);
   uint32_t found = 0;
   for (uint32_t i = 0; rs && i < sc->rotation_count; i++) {
     uint32_t ri = sc->rotations[i];
@@ -1267,7 +1267,7 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
       x->at = r->time;
       x->shift_start = s0;
       x->shift_end = s1;
-      if (rt->runs[run].state != SR_RUN_ACTIVE) return; /* someone accepted already */
+      if (SR_AT(rt->runs, run).state != SR_RUN_ACTIVE) return; /* someone accepted already */
     }
   }
   if (found == 0) {
@@ -1287,7 +1287,7 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
       sr_tl_add(e, en->incident_ix - 1, SR_TL_SCHEDULE_NOBODY, r->time, sci,
                 next != INT64_MAX ? next : 0, NULL, 0);
     if (next != INT64_MAX) {
-      sr_timer_push(e, next, SR_TIMER_ONCALL, run, rt->runs[run].gen);
+      sr_timer_push(e, next, SR_TIMER_ONCALL, run, SR_AT(rt->runs, run).gen);
       return;
     }
   }
@@ -1771,7 +1771,7 @@ SIREN_EXTERN int siren_page_resolution(siren_resolution *out, siren_engine *e, s
     return sr_err(e, SIREN_EVERSION, "siren_resolution version %u", out->version);
   if (page == 0 || page > e->rt.page_count)
     return sr_err(e, SIREN_ENOTFOUND, "no page %llu", (unsigned long long)page);
-  const sr_page *pg = &e->rt.pages[page - 1];
+  const sr_page *pg = &SR_AT(e->rt.pages, page - 1);
   const sr_resol *x = resol_find(&e->rt, pg->run);
   out->contact = e->contacts[pg->contact].alias;
   out->schedule = x ? e->contacts[x->schedule].alias : "";

@@ -1061,7 +1061,7 @@ static void apply(siren_engine *e, sr_rec *r) {
   for (size_t i = 0; i < w->nstale; i++) sr_free(&e->mem, w->stale[i]);
   if (w->timer) sr_timer_push(e, w->timer_due, SR_TIMER_STEP, w->index, x->gen);
   const sr_runbook *rb = x->rb;
-  const char *arn = x->incident ? e->incidents[x->incident - 1].fixed[IF_ARN] : "";
+  const char *arn = x->incident ? SR_AT(e->incidents, x->incident - 1).fixed[IF_ARN] : "";
   for (size_t i = 0; i < w->nfx; i++) {
     const effect *f = &w->fx[i];
     siren_event ev;
@@ -1759,7 +1759,7 @@ const char *sr_exec_runbook_name(const siren_engine *e, uint64_t id) {
  * the resolution's prepare), so nothing is allocated here. */
 void sr_exec_cancel_for_incident(siren_engine *e, int64_t t, uint32_t incident) {
   if (!e->rbs) return;
-  const char *arn = e->incidents[incident - 1].fixed[IF_ARN];
+  const char *arn = SR_AT(e->incidents, incident - 1).fixed[IF_ARN];
   for (size_t i = 0; i < e->rbs->exec_count; i++) {
     sr_xrun *x = &e->rbs->execs[i];
     if (x->incident != incident || is_terminal(x->status)) continue;
@@ -1807,7 +1807,7 @@ uint32_t sr_exec_reannounce(siren_engine *e) {
     nt.time = st->start;
     nt.contact = nt.channel = nt.channel_type = nt.address = nt.sender = nt.subject =
         nt.content = nt.code = nt.text = nt.message = "";
-    nt.incident_id = x->incident ? e->incidents[x->incident - 1].fixed[IF_ARN] : "";
+    nt.incident_id = x->incident ? SR_AT(e->incidents, x->incident - 1).fixed[IF_ARN] : "";
     nt.incident = x->incident;
     nt.execution = (siren_id)i + 1;
     nt.step = s->name;

@@ -150,7 +150,7 @@ static int plan_table_build(siren_engine *e, plan_table *t) {
   t->order = sr_calloc(&e->mem, n ? n : 1, sizeof *t->order);
   if (!t->keys || !t->order) return SIREN_ENOMEM;
   for (size_t i = 0; i < e->contact_count; i++) t->keys[t->n++].p = (uintptr_t)e->contacts[i].plan;
-  for (size_t i = 0; i < e->rt.run_count; i++) t->keys[t->n++].p = (uintptr_t)e->rt.runs[i].plan;
+  for (size_t i = 0; i < e->rt.run_count; i++) t->keys[t->n++].p = (uintptr_t)SR_AT(e->rt.runs, i).plan;
   qsort(t->keys, t->n, sizeof *t->keys, key_cmp);
   size_t u = 0;
   for (size_t i = 0; i < t->n; i++)
@@ -158,7 +158,7 @@ static int plan_table_build(siren_engine *e, plan_table *t) {
   t->n = u;
   for (size_t i = 0; i < u; i++) t->keys[i].id = SR_NONE;
   for (size_t i = 0; i < e->contact_count; i++) plan_number(t, e->contacts[i].plan);
-  for (size_t i = 0; i < e->rt.run_count; i++) plan_number(t, e->rt.runs[i].plan);
+  for (size_t i = 0; i < e->rt.run_count; i++) plan_number(t, SR_AT(e->rt.runs, i).plan);
   return SIREN_OK;
 }
 
@@ -217,7 +217,7 @@ static void put_runtime(wr *w, const plan_table *t) {
   siren_engine *e = w->e;
   const sr_runtime *rt = &e->rt;
   for (size_t i = 0; i < rt->engagement_count; i++) {
-    const sr_engagement *en = &rt->engagements[i];
+    const sr_engagement *en = &SR_AT(rt->engagements, i);
     wu(w, en->contact);
     wu(w, en->state);
     wu(w, en->acknowledged);
@@ -233,7 +233,7 @@ static void put_runtime(wr *w, const plan_table *t) {
     if (en->stop_reason) ws(w, en->stop_reason);
   }
   for (size_t i = 0; i < rt->run_count; i++) {
-    const sr_run *ru = &rt->runs[i];
+    const sr_run *ru = &SR_AT(rt->runs, i);
     wu(w, ru->engagement);
     wu(w, ru->contact);
     wu(w, plan_id(t, ru->plan));
@@ -249,7 +249,7 @@ static void put_runtime(wr *w, const plan_table *t) {
     wi(w, ru->stage_start);
   }
   for (size_t i = 0; i < rt->page_count; i++) {
-    const sr_page *pg = &rt->pages[i];
+    const sr_page *pg = &SR_AT(rt->pages, i);
     wu(w, pg->engagement);
     wu(w, pg->run);
     wu(w, pg->contact);
@@ -283,7 +283,7 @@ static void put_runtime(wr *w, const plan_table *t) {
     wu(w, tm->gen);
     wu(w, tm->kind);
   }
-  for (uint32_t p = rt->failed_head; p != SR_NONE; p = rt->pages[p].next_failed) wu(w, p);
+  for (uint32_t p = rt->failed_head; p != SR_NONE; p = SR_AT(rt->pages, p).next_failed) wu(w, p);
 }
 
 static void put_incidents(wr *w) {
@@ -303,7 +303,7 @@ static void put_incidents(wr *w) {
   }
   size_t nfixed = sr_incident_fixed_count();
   for (size_t i = 0; i < e->incident_count; i++) {
-    const sr_incident *inc = &e->incidents[i];
+    const sr_incident *inc = &SR_AT(e->incidents, i);
     wu(w, inc->plan);
     wi(w, inc->impact);
     wu(w, inc->status);
@@ -343,7 +343,7 @@ static size_t tl_strings(const sr_tl *t) {
 static void put_timeline(wr *w) {
   siren_engine *e = w->e;
   for (size_t i = 0; i < e->tl_count; i++) {
-    const sr_tl *t = &e->tl[i];
+    const sr_tl *t = &SR_AT(e->tl, i);
     size_t n = tl_strings(t);
     wu(w, t->incident);
     wu(w, t->kind);
@@ -429,7 +429,7 @@ int sr_snapshot_build(siren_engine *e, sr_rec *r) {
   }
   const sr_runtime *rt = &e->rt;
   size_t failed = 0;
-  for (uint32_t p = rt->failed_head; p != SR_NONE; p = rt->pages[p].next_failed) failed++;
+  for (uint32_t p = rt->failed_head; p != SR_NONE; p = SR_AT(rt->pages, p).next_failed) failed++;
   wr w;
   memset(&w, 0, sizeof w);
   w.e = e;
@@ -727,14 +727,14 @@ static int get_engagements(restore *x) {
   sr_runtime *rt = &e->rt;
   size_t n = x->n[N_ENGAGEMENTS];
   if (d->rc) return d->rc;
-  rt->engagements = sr_calloc(&e->mem, n ? n : 1, sizeof *rt->engagements);
-  if (!rt->engagements) {
+  if (sr_chunks_grow(&e->mem, (void ***)&rt->engagements, &rt->engagement_cap, n ? n : 1, sizeof **rt->engagements)) {
     nomem(d);
     return d->rc;
   }
-  rt->engagement_cap = n ? n : 1;
   for (size_t i = 0; i < n && !d->rc; i++) {
-    sr_engagement *en = &rt->engagements[rt->engagement_count++];
+    sr_engagement *en = &SR_AT(rt->engagements, rt->engagement_count);
+    rt->engagement_count++;
+    memset(en, 0, sizeof *en);
     en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
     en->next_in_incident = SR_NONE;
     en->contact = get_ix(d, x->n[N_CONTACTS], "engagement contact");
@@ -764,14 +764,13 @@ static int get_runs(restore *x) {
   sr_runtime *rt = &e->rt;
   size_t n = x->n[N_RUNS];
   if (d->rc) return d->rc;
-  rt->runs = sr_calloc(&e->mem, n ? n : 1, sizeof *rt->runs);
-  if (!rt->runs) {
+  if (sr_chunks_grow(&e->mem, (void ***)&rt->runs, &rt->run_cap, n ? n : 1, sizeof **rt->runs)) {
     nomem(d);
     return d->rc;
   }
-  rt->run_cap = n ? n : 1;
   for (size_t i = 0; i < n && !d->rc; i++) {
-    sr_run *ru = &rt->runs[rt->run_count];
+    sr_run *ru = &SR_AT(rt->runs, rt->run_count);
+    memset(ru, 0, sizeof *ru);
     ru->first_child = ru->next_sibling = ru->next_in_engagement = SR_NONE;
     ru->engagement = get_ix(d, x->n[N_ENGAGEMENTS], "run engagement");
     ru->contact = get_ix(d, x->n[N_CONTACTS], "run contact");
@@ -796,11 +795,11 @@ static int get_runs(restore *x) {
     if (p->stage_count == 0 && ru->state == SR_RUN_ACTIVE)
       return corrupt(d, "an active run of an empty plan");
     if (ru->loop > p->repeat_count) return corrupt(d, "run loop");
-    sr_engagement *en = &rt->engagements[ru->engagement];
+    sr_engagement *en = &SR_AT(rt->engagements, ru->engagement);
     if (ru->parent == SR_NONE) {
       if (ru->parent_stage != -1 || ru->essential) return corrupt(d, "root run");
     } else {
-      sr_run *pa = &rt->runs[ru->parent];
+      sr_run *pa = &SR_AT(rt->runs, ru->parent);
       if (pa->engagement != ru->engagement || e->contacts[pa->contact].type != SIREN_CONTACT_ESCALATION ||
           ru->parent_stage < 0 || (uint32_t)ru->parent_stage >= pa->plan->stage_count)
         return corrupt(d, "run parent");
@@ -812,7 +811,7 @@ static int get_runs(restore *x) {
     if (en->last_run == SR_NONE)
       en->first_run = (uint32_t)i;
     else
-      rt->runs[en->last_run].next_in_engagement = (uint32_t)i;
+      SR_AT(rt->runs, en->last_run).next_in_engagement = (uint32_t)i;
     en->last_run = (uint32_t)i;
     if (ru->state == SR_RUN_ACTIVE) {
       en->live_runs++;
@@ -828,14 +827,14 @@ static int get_pages(restore *x) {
   sr_runtime *rt = &e->rt;
   size_t n = x->n[N_PAGES];
   if (d->rc) return d->rc;
-  rt->pages = sr_calloc(&e->mem, n ? n : 1, sizeof *rt->pages);
-  if (!rt->pages) {
+  if (sr_chunks_grow(&e->mem, (void ***)&rt->pages, &rt->page_cap, n ? n : 1, sizeof **rt->pages)) {
     nomem(d);
     return d->rc;
   }
-  rt->page_cap = n ? n : 1;
   for (size_t i = 0; i < n && !d->rc; i++) {
-    sr_page *pg = &rt->pages[rt->page_count++];
+    sr_page *pg = &SR_AT(rt->pages, rt->page_count);
+    rt->page_count++;
+    memset(pg, 0, sizeof *pg);
     pg->next_in_engagement = pg->next_in_contact = pg->next_failed = SR_NONE;
     pg->engagement = get_ix(d, x->n[N_ENGAGEMENTS], "page engagement");
     pg->run = get_ix(d, x->n[N_RUNS], "page run");
@@ -867,21 +866,21 @@ static int get_pages(restore *x) {
       if (get_flag(d, "receipt info")) rc->info = get_dup(d);
     }
     if (d->rc) return d->rc;
-    const sr_run *ru = &rt->runs[pg->run];
+    const sr_run *ru = &SR_AT(rt->runs, pg->run);
     if (ru->engagement != pg->engagement || ru->contact != pg->contact)
       return corrupt(d, "page run");
-    sr_engagement *en = &rt->engagements[pg->engagement];
+    sr_engagement *en = &SR_AT(rt->engagements, pg->engagement);
     if (en->last_page == SR_NONE)
       en->first_page = (uint32_t)i;
     else
-      rt->pages[en->last_page].next_in_engagement = (uint32_t)i;
+      SR_AT(rt->pages, en->last_page).next_in_engagement = (uint32_t)i;
     en->last_page = (uint32_t)i;
     en->page_count++;
     sr_contact *c = &e->contacts[pg->contact];
     if (c->last_page == SR_NONE)
       c->first_page = (uint32_t)i;
     else
-      rt->pages[c->last_page].next_in_contact = (uint32_t)i;
+      SR_AT(rt->pages, c->last_page).next_in_contact = (uint32_t)i;
     c->last_page = (uint32_t)i;
   }
   return d->rc;
@@ -924,13 +923,13 @@ static int get_timers(restore *x) {
   for (size_t i = 0; i < x->n[N_FAILED] && !d->rc; i++) {
     uint32_t p = get_ix(d, x->n[N_PAGES], "failed page");
     if (d->rc) return d->rc;
-    sr_page *pg = &rt->pages[p];
+    sr_page *pg = &SR_AT(rt->pages, p);
     if (pg->failed_queued) return corrupt(d, "a page twice in the failed list");
     pg->failed_queued = 1;
     if (rt->failed_tail == SR_NONE)
       rt->failed_head = p;
     else
-      rt->pages[rt->failed_tail].next_failed = p;
+      SR_AT(rt->pages, rt->failed_tail).next_failed = p;
     rt->failed_tail = p;
   }
   return d->rc;
@@ -976,14 +975,14 @@ static int get_incidents(restore *x) {
   siren_engine *e = d->e;
   size_t n = x->n[N_INCIDENTS], nfixed = sr_incident_fixed_count();
   if (d->rc) return d->rc;
-  e->incidents = sr_calloc(&e->mem, n ? n : 1, sizeof *e->incidents);
-  if (!e->incidents) {
+  if (sr_chunks_grow(&e->mem, (void ***)&e->incidents, &e->incident_cap, n ? n : 1, sizeof **e->incidents)) {
     nomem(d);
     return d->rc;
   }
-  e->incident_cap = n ? n : 1;
   for (size_t i = 0; i < n && !d->rc; i++) {
-    sr_incident *inc = &e->incidents[e->incident_count++];
+    sr_incident *inc = &SR_AT(e->incidents, e->incident_count);
+    e->incident_count++;
+    memset(inc, 0, sizeof *inc);
     inc->first_eng = inc->last_eng = inc->first_tl = inc->last_tl = SR_NONE;
     inc->plan = get_ix(d, x->n[N_RPLANS], "incident response plan");
     inc->impact = (int)get(d, 0, 5, "incident impact"); /* 0: an update record may say so */
@@ -1031,13 +1030,13 @@ static int get_incidents(restore *x) {
   /* An incident's engagements, in the order engaged. */
   sr_runtime *rt = &e->rt;
   for (size_t i = 0; i < rt->engagement_count && !d->rc; i++) {
-    sr_engagement *en = &rt->engagements[i];
+    sr_engagement *en = &SR_AT(rt->engagements, i);
     if (!en->incident_ix) continue;
-    sr_incident *inc = &e->incidents[en->incident_ix - 1];
+    sr_incident *inc = &SR_AT(e->incidents, en->incident_ix - 1);
     if (inc->last_eng == SR_NONE)
       inc->first_eng = (uint32_t)i;
     else
-      rt->engagements[inc->last_eng].next_in_incident = (uint32_t)i;
+      SR_AT(rt->engagements, inc->last_eng).next_in_incident = (uint32_t)i;
     inc->last_eng = (uint32_t)i;
     inc->engagement_count++;
   }
@@ -1049,14 +1048,14 @@ static int get_timeline(restore *x) {
   siren_engine *e = d->e;
   size_t n = x->n[N_TL];
   if (d->rc) return d->rc;
-  e->tl = sr_calloc(&e->mem, n ? n : 1, sizeof *e->tl);
-  if (!e->tl) {
+  if (sr_chunks_grow(&e->mem, (void ***)&e->tl, &e->tl_cap, n ? n : 1, sizeof **e->tl)) {
     nomem(d);
     return d->rc;
   }
-  e->tl_cap = n ? n : 1;
   for (size_t i = 0; i < n && !d->rc; i++) {
-    sr_tl *t = &e->tl[e->tl_count++];
+    sr_tl *t = &SR_AT(e->tl, e->tl_count);
+    e->tl_count++;
+    memset(t, 0, sizeof *t);
     t->next = SR_NONE;
     t->incident = get_ix(d, x->n[N_INCIDENTS], "timeline incident");
     t->kind = (uint8_t)get(d, 0, SR_TL_KIND_COUNT - 1, "timeline event kind");
@@ -1083,11 +1082,11 @@ static int get_timeline(restore *x) {
       if ((eng || page) && (t->a < 1 || (uint64_t)t->a > limit))
         return corrupt(d, "timeline event reference");
     }
-    sr_incident *inc = &e->incidents[t->incident];
+    sr_incident *inc = &SR_AT(e->incidents, t->incident);
     if (inc->last_tl == SR_NONE)
       inc->first_tl = (uint32_t)i;
     else
-      e->tl[inc->last_tl].next = (uint32_t)i;
+      SR_AT(e->tl, inc->last_tl).next = (uint32_t)i;
     inc->last_tl = (uint32_t)i;
     if (!t->deleted) inc->tl_live++;
   }
@@ -1142,7 +1141,7 @@ static int get_analyses(restore *x) {
     a->incident = get_ix(d, x->n[N_INCIDENTS], "analysis incident");
     a->created = get_any(d);
     if (d->rc) return d->rc;
-    sr_incident *inc = &e->incidents[a->incident];
+    sr_incident *inc = &SR_AT(e->incidents, a->incident);
     if (inc->analysis) return corrupt(d, "two analyses of one incident");
     inc->analysis = (uint32_t)i + 1;
     size_t nq = get_count(d, SNAP_MAX_QUESTIONS, "analysis questions");
@@ -1244,8 +1243,8 @@ static int check_links(restore *x) {
   sr_free(&e->mem, indeg);
   sr_free(&e->mem, queue);
   for (size_t i = 0; i < e->rt.engagement_count && !d->rc; i++) {
-    const sr_engagement *en = &e->rt.engagements[i];
-    const sr_run *root = &e->rt.runs[en->root];
+    const sr_engagement *en = &SR_AT(e->rt.engagements, i);
+    const sr_run *root = &SR_AT(e->rt.runs, en->root);
     if (root->engagement != i || root->parent != SR_NONE || root->contact != en->contact)
       corrupt(d, "engagement root run");
   }

@@ -111,17 +111,17 @@ void sr_buf_fmt(sr_buf *b, const char *fmt, ...) {
 /* ------------------------------------------------------------ the vector */
 
 int sr_tl_reserve(siren_engine *e, size_t extra) {
-  return sr_grow(&e->mem, (void **)&e->tl, &e->tl_cap, e->tl_count + extra, sizeof(sr_tl))
+  return sr_chunks_grow(&e->mem, (void ***)&e->tl, &e->tl_cap, e->tl_count + extra, sizeof(sr_tl))
              ? SIREN_ENOMEM
              : SIREN_OK;
 }
 
 static void tl_link(siren_engine *e, uint32_t i) {
-  sr_incident *inc = &e->incidents[e->tl[i].incident];
+  sr_incident *inc = &SR_AT(e->incidents, SR_AT(e->tl, i).incident);
   if (inc->last_tl == SR_NONE)
     inc->first_tl = i;
   else
-    e->tl[inc->last_tl].next = i;
+    SR_AT(e->tl, inc->last_tl).next = i;
   inc->last_tl = i;
   inc->tl_live++;
 }
@@ -129,7 +129,7 @@ static void tl_link(siren_engine *e, uint32_t i) {
 uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, int64_t a,
                    int64_t b, char **s, uint32_t ref_count) {
   uint32_t i = (uint32_t)e->tl_count++;
-  sr_tl *ev = &e->tl[i];
+  sr_tl *ev = &SR_AT(e->tl, i);
   memset(ev, 0, sizeof *ev);
   ev->incident = incident;
   ev->kind = kind;
@@ -144,8 +144,8 @@ uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, 
 }
 
 void sr_timeline_free(siren_engine *e) {
-  for (size_t i = 0; i < e->tl_count; i++) sr_free(&e->mem, e->tl[i].s);
-  sr_free(&e->mem, e->tl);
+  for (size_t i = 0; i < e->tl_count; i++) sr_free(&e->mem, SR_AT(e->tl, i).s);
+  sr_chunks_free(&e->mem, (void **)e->tl, e->tl_cap);
   sr_free(&e->mem, e->render);
 }
 
@@ -174,7 +174,7 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
   switch (t->kind) {
   case SR_TL_CREATED: {
     /* From the incident's unchanging strings: nothing stored per event. */
-    char *const *f = e->incidents[t->incident].fixed;
+    char *const *f = SR_AT(e->incidents, t->incident).fixed;
     sr_buf_str(&b, "{\"title\":");
     sr_buf_json(&b, f[IF_TITLE0]);
     sr_buf_fmt(&b, ",\"impact\":%lld,\"responsePlan\":", (long long)t->a);
@@ -192,7 +192,7 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
   case SR_TL_ENG_STARTED:
   case SR_TL_ESCALATED:
   case SR_TL_COMPLETED: {
-    const sr_engagement *en = &e->rt.engagements[t->a - 1];
+    const sr_engagement *en = &SR_AT(e->rt.engagements, t->a - 1);
     sr_buf_fmt(&b, "{\"engagement\":%lld,\"contact\":", (long long)t->a);
     sr_buf_json(&b, e->contacts[en->contact].alias);
     if (t->kind == SR_TL_ESCALATED) sr_buf_fmt(&b, ",\"stage\":%lld", (long long)t->b);
@@ -203,7 +203,7 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
   }
   case SR_TL_PAGE_SENT:
   case SR_TL_PAGE_ACCEPTED: {
-    const sr_page *pg = &e->rt.pages[t->a - 1];
+    const sr_page *pg = &SR_AT(e->rt.pages, t->a - 1);
     const sr_channel *ch = &e->channels[pg->channel];
     sr_buf_fmt(&b, "{\"page\":%lld,\"engagement\":%u,\"contact\":", (long long)t->a,
                pg->engagement + 1);
@@ -239,16 +239,16 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
 static int find_incident(siren_engine *e, siren_id id, sr_incident **out) {
   if (id == 0 || id > e->incident_count)
     return sr_err(e, SIREN_ENOTFOUND, "no incident %llu", (unsigned long long)id);
-  *out = &e->incidents[id - 1];
+  *out = &SR_AT(e->incidents, id - 1);
   return SIREN_OK;
 }
 
 static int find_event(siren_engine *e, siren_id incident, siren_id id, sr_tl **out) {
-  if (id == 0 || id > e->tl_count || e->tl[id - 1].incident != incident - 1 ||
-      e->tl[id - 1].deleted)
+  if (id == 0 || id > e->tl_count || SR_AT(e->tl, id - 1).incident != incident - 1 ||
+      SR_AT(e->tl, id - 1).deleted)
     return sr_err(e, SIREN_ENOTFOUND, "incident %llu has no timeline event %llu",
                   (unsigned long long)incident, (unsigned long long)id);
-  *out = &e->tl[id - 1];
+  *out = &SR_AT(e->tl, id - 1);
   return SIREN_OK;
 }
 
@@ -364,8 +364,8 @@ int sr_timeline_prepare(siren_engine *e, sr_rec *r) {
     return SIREN_ECORRUPT;
   if (r->type != SR_REC_TL_CREATE) {
     if (r->int_count < 2 || r->ints[1] < 1 || (uint64_t)r->ints[1] > e->tl_count ||
-        e->tl[r->ints[1] - 1].incident != (uint32_t)(r->ints[0] - 1) ||
-        e->tl[r->ints[1] - 1].kind != SR_TL_CUSTOM || e->tl[r->ints[1] - 1].deleted)
+        SR_AT(e->tl, r->ints[1] - 1).incident != (uint32_t)(r->ints[0] - 1) ||
+        SR_AT(e->tl, r->ints[1] - 1).kind != SR_TL_CUSTOM || SR_AT(e->tl, r->ints[1] - 1).deleted)
       return SIREN_ECORRUPT;
     if (r->type == SR_REC_TL_DELETE) return r->int_count == 2 ? SIREN_OK : SIREN_ECORRUPT;
   }
@@ -382,7 +382,7 @@ static void tl_event(siren_engine *e, int64_t t, siren_id incident, siren_id id,
   ev.incident = incident;
   ev.related = id;
   ev.reason = what;
-  ev.incident_id = e->incidents[incident - 1].fixed[0];
+  ev.incident_id = SR_AT(e->incidents, incident - 1).fixed[0];
   sr_emit(e, &ev);
 }
 
@@ -391,14 +391,14 @@ void sr_timeline_commit(siren_engine *e, sr_rec *r) {
   if (r->type == SR_REC_TL_CREATE) {
     uint32_t i = sr_tl_add(e, inc, SR_TL_CUSTOM, r->ints[1], 0, 0, sr_prep_take(e, 0),
                            (uint32_t)r->ints[2]);
-    e->tl[i].updated = r->time;
+    SR_AT(e->tl, i).updated = r->time;
     tl_event(e, r->time, inc + 1, i + 1, "created");
     return;
   }
-  sr_tl *t = &e->tl[r->ints[1] - 1];
+  sr_tl *t = &SR_AT(e->tl, r->ints[1] - 1);
   if (r->type == SR_REC_TL_DELETE) {
     t->deleted = 1;
-    e->incidents[inc].tl_live--;
+    SR_AT(e->incidents, inc).tl_live--;
     tl_event(e, r->time, inc + 1, (siren_id)r->ints[1], "deleted");
     return;
   }
@@ -488,12 +488,12 @@ SIREN_EXTERN int siren_timeline_events(siren_id *ids, size_t cap, size_t *total,
       if (!f->references[i]) return sr_err(e, SIREN_EINVAL, "references[%zu] is NULL", i);
   }
   size_t n = 0;
-  for (uint32_t i = inc->first_tl; i != SR_NONE; i = e->tl[i].next) n += matches(&e->tl[i], f);
+  for (uint32_t i = inc->first_tl; i != SR_NONE; i = SR_AT(e->tl, i).next) n += matches(&SR_AT(e->tl, i), f);
   tl_key *keys = sr_calloc(&e->mem, n ? n : 1, sizeof *keys);
   if (!keys) return sr_err(e, SIREN_ENOMEM, "out of memory");
   n = 0;
-  for (uint32_t i = inc->first_tl; i != SR_NONE; i = e->tl[i].next)
-    if (matches(&e->tl[i], f)) keys[n++] = (tl_key){e->tl[i].time, i};
+  for (uint32_t i = inc->first_tl; i != SR_NONE; i = SR_AT(e->tl, i).next)
+    if (matches(&SR_AT(e->tl, i), f)) keys[n++] = (tl_key){SR_AT(e->tl, i).time, i};
   qsort(keys, n, sizeof *keys, key_cmp);
   size_t skip = f ? f->skip : 0;
   size_t left = n > skip ? n - skip : 0;

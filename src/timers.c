@@ -58,12 +58,12 @@ int sr_timer_valid(const siren_engine *e, const sr_timer *t) {
   const sr_runtime *rt = &e->rt;
   switch (t->kind) {
   case SR_TIMER_STAGE: {
-    const sr_run *run = &rt->runs[t->ref];
+    const sr_run *run = &SR_AT(rt->runs, t->ref);
     return run->state == SR_RUN_ACTIVE && run->gen == t->gen;
   }
   case SR_TIMER_RETRY: {
-    const sr_page *pg = &rt->pages[t->ref];
-    const sr_run *run = &rt->runs[pg->run];
+    const sr_page *pg = &SR_AT(rt->pages, t->ref);
+    const sr_run *run = &SR_AT(rt->runs, pg->run);
     return pg->retry_pending && run->state == SR_RUN_ACTIVE;
   }
   case SR_TIMER_SHIFT:
@@ -79,7 +79,7 @@ const sr_timer *sr_timer_peek(siren_engine *e) {
   while (rt->heap_count > 0) {
     if (sr_timer_valid(e, &rt->heap[0])) return &rt->heap[0];
     /* A stale retry leaves its page free to be retried again later. */
-    if (rt->heap[0].kind == SR_TIMER_RETRY) rt->pages[rt->heap[0].ref].retry_pending = 0;
+    if (rt->heap[0].kind == SR_TIMER_RETRY) SR_AT(rt->pages, rt->heap[0].ref).retry_pending = 0;
     sr_timer_pop(e);
   }
   return NULL;

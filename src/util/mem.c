@@ -53,3 +53,51 @@ int sr_grow(const sr_mem *m, void **items, size_t *cap, size_t need, size_t elem
   *cap = n;
   return 0;
 }
+
+/* Chunks in use for a capacity; the table holds a power of two of them. */
+static size_t chunk_count(size_t cap) { return (cap + SR_CHUNK - 1) >> SR_CHUNK_SHIFT; }
+static size_t table_slots(size_t chunks) {
+  size_t n = 1;
+  while (n < chunks) n *= 2;
+  return n;
+}
+
+int sr_chunks_grow(const sr_mem *m, void ***table, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return 0;
+  if (elem == 0 || elem > SIZE_MAX / SR_CHUNK || need > SIZE_MAX - SR_CHUNK) return -1;
+  if (!*table) {
+    void **t = sr_alloc(m, sizeof *t);
+    if (!t) return -1;
+    t[0] = NULL;
+    *table = t;
+  }
+  if (*cap < SR_CHUNK) {
+    /* The first chunk doubles until it is full size. */
+    size_t n = *cap ? *cap : 8;
+    while (n < need && n < SR_CHUNK) n *= 2;
+    void *p = sr_realloc(m, (*table)[0], n * elem);
+    if (!p) return -1;
+    (*table)[0] = p;
+    *cap = n;
+  }
+  while (*cap < need) {
+    size_t have = chunk_count(*cap), slots = table_slots(have);
+    if (have == slots) {
+      if (slots > SIZE_MAX / (2 * sizeof(void *))) return -1;
+      void **t = sr_realloc(m, *table, 2 * slots * sizeof *t);
+      if (!t) return -1;
+      *table = t;
+    }
+    void *p = sr_alloc(m, SR_CHUNK * elem);
+    if (!p) return -1;
+    (*table)[have] = p;
+    *cap += SR_CHUNK;
+  }
+  return 0;
+}
+
+void sr_chunks_free(const sr_mem *m, void **table, size_t cap) {
+  if (!table) return;
+  for (size_t k = 0, n = chunk_count(cap); k < n; k++) sr_free(m, table[k]);
+  sr_free(m, table);
+}

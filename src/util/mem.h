@@ -39,4 +39,26 @@ char *sr_strdup(const sr_mem *m, const char *s);
  */
 int sr_grow(const sr_mem *m, void **items, size_t *cap, size_t need, size_t elem);
 
+/*
+ * Chunked arrays, for the engine's big collections (incidents, engagements,
+ * runs, pages, timeline events): a table of chunks of SR_CHUNK elements, so
+ * that growing never copies what is there, capacity runs at most one chunk
+ * ahead of use (no doubling slack), and the host's allocator sees fixed-size
+ * requests. Element i is SR_AT(table, i), an lvalue. The first chunk starts
+ * small and doubles up to SR_CHUNK elements (small engines stay small); from
+ * then on elements never move.
+ */
+#define SR_CHUNK_SHIFT 10
+#define SR_CHUNK ((size_t)1 << SR_CHUNK_SHIFT)
+#define SR_AT(table, i) ((table)[(size_t)(i) >> SR_CHUNK_SHIFT][(size_t)(i) & (SR_CHUNK - 1)])
+
+/*
+ * Grows a chunked array (*table, element size elem, *cap elements allocated)
+ * to hold at least need elements. Returns 0, or -1 on overflow/failure: the
+ * array is then as it was or has some more capacity, never less.
+ */
+int sr_chunks_grow(const sr_mem *m, void ***table, size_t *cap, size_t need, size_t elem);
+/* Frees the chunks and the table (not what elements point to). */
+void sr_chunks_free(const sr_mem *m, void **table, size_t cap);
+
 #endif

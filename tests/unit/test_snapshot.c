@@ -1255,10 +1255,10 @@ static void failed_list_is_kept(void **state) {
   sr_runtime *rt = &e->rt;
   assert_int_equal(rt->page_count, 2);
   rt->failed_head = 1;
-  rt->pages[1].next_failed = 0;
-  rt->pages[1].failed_queued = 1;
-  rt->pages[0].next_failed = SR_NONE;
-  rt->pages[0].failed_queued = 1;
+  SR_AT(rt->pages, 1).next_failed = 0;
+  SR_AT(rt->pages, 1).failed_queued = 1;
+  SR_AT(rt->pages, 0).next_failed = SR_NONE;
+  SR_AT(rt->pages, 0).failed_queued = 1;
   rt->failed_tail = 0;
   size_t n = 0;
   uint8_t *bytes = state_bytes(e, e->now, &n);
@@ -1269,7 +1269,7 @@ static void failed_list_is_kept(void **state) {
   siren_engine *f = NULL;
   assert_int_equal(th_open(host_c, bytes, n, 0, NULL, &f), SIREN_OK);
   assert_int_equal(f->rt.failed_head, 1);
-  assert_int_equal(f->rt.pages[1].next_failed, 0);
+  assert_int_equal(SR_AT(f->rt.pages, 1).next_failed, 0);
   assert_int_equal(f->rt.failed_tail, 0);
   assert_int_equal(siren_engine_next_deadline(f), f->now);
   /* Both drain the same way: the same ERROR receipts, in the same order. */
