@@ -236,7 +236,7 @@ static void page_event(siren_engine *e, siren_event *ev, siren_event_type type, 
   ev->channel_type = ch->type;
   ev->stage = (int32_t)pg->stage;
   ev->essential = SR_AT(e->rt.runs, pg->run).essential;
-  ev->incident_id = SR_AT(e->rt.engagements, pg->engagement).incident;
+  ev->incident_id = SR_AT(e->rt.engagements, pg->engagement).strs[EN_INCIDENT];
   ev->incident = SR_AT(e->rt.engagements, pg->engagement).incident_ix;
 }
 
@@ -280,21 +280,18 @@ uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs
   sr_engagement *en = &SR_AT(rt->engagements, i);
   memset(en, 0, sizeof *en);
   en->contact = ci;
-  char **dst[ES_COUNT - 1] = {&en->sender, &en->subject, &en->content, &en->public_subject,
-                              &en->public_content, &en->incident, &en->token};
-  for (int k = 0; k < ES_COUNT - 1; k++) *dst[k] = strs[k];
   en->strs = strs;
   en->state = SIREN_ENGAGEMENT_ACTIVE;
   en->start = r->time;
   en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
   en->next_in_incident = SR_NONE;
   en->incident_ix = incident;
-  if (en->token[0]) sr_map_put(&rt->tokens, en->token, i);
+  if (en->strs[EN_TOKEN][0]) sr_map_put(&rt->tokens, en->strs[EN_TOKEN], i);
   siren_event ev;
   sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_STARTED, r->time);
   ev.engagement = (uint64_t)i + 1;
   ev.contact = e->contacts[ci].alias;
-  ev.incident_id = en->incident;
+  ev.incident_id = en->strs[EN_INCIDENT];
   ev.incident = incident;
   sr_emit(e, &ev);
   en->root = sr_run_start(e, r, i, ci, SR_NONE, -1, 0);
@@ -323,7 +320,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
     ev.engagement = (uint64_t)i + 1;
     ev.contact = e->contacts[en->contact].alias;
     ev.reason = en->stop_reason;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     sr_emit(e, &ev);
     break;
   }
@@ -402,12 +399,12 @@ SIREN_EXTERN int siren_engagement_get(siren_engagement_info *out, siren_engine *
   if ((rc = get_engagement(e, engagement, &en))) return rc;
   out->id = engagement;
   out->contact = e->contacts[en->contact].alias;
-  out->sender = en->sender;
-  out->subject = en->subject;
-  out->content = en->content;
-  out->public_subject = en->public_subject;
-  out->public_content = en->public_content;
-  out->incident_id = en->incident;
+  out->sender = en->strs[EN_SENDER];
+  out->subject = en->strs[EN_SUBJECT];
+  out->content = en->strs[EN_CONTENT];
+  out->public_subject = en->strs[EN_PSUBJECT];
+  out->public_content = en->strs[EN_PCONTENT];
+  out->incident_id = en->strs[EN_INCIDENT];
   out->state = (siren_engagement_state)en->state;
   out->acknowledged = en->acknowledged;
   out->start_time = en->start;

@@ -76,7 +76,7 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
     ev.channel = ch->name;
     ev.channel_type = ch->type;
     ev.stage = (int32_t)stage;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     ev.reason = ch->deleted ? "channel deleted" : "not activated";
     sr_emit(e, &ev);
     return;
@@ -132,7 +132,7 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
     ev.channel = ch->name;
     ev.channel_type = ch->type;
     ev.stage = (int32_t)stage;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     sr_emit(e, &ev);
   }
   sr_event_init(&ev, SIREN_EVENT_PAGE_SENT, r->time);
@@ -144,7 +144,7 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   ev.channel_type = ch->type;
   ev.stage = (int32_t)stage;
   ev.essential = ru->essential;
-  ev.incident_id = en->incident;
+  ev.incident_id = en->strs[EN_INCIDENT];
   sr_emit(e, &ev);
 
   sr_page_announce(e, pi, r->time);
@@ -169,10 +169,10 @@ void sr_page_announce(siren_engine *e, uint32_t pi, int64_t t) {
   n.channel = ch->name;
   n.channel_type = ch->type;
   n.address = ch->address;
-  n.sender = en->sender;
-  n.subject = sms && en->public_subject[0] ? en->public_subject : en->subject;
-  n.content = sms && en->public_content[0] ? en->public_content : en->content;
-  n.incident_id = en->incident;
+  n.sender = en->strs[EN_SENDER];
+  n.subject = sms && en->strs[EN_PSUBJECT][0] ? en->strs[EN_PSUBJECT] : en->strs[EN_SUBJECT];
+  n.content = sms && en->strs[EN_PCONTENT][0] ? en->strs[EN_PCONTENT] : en->strs[EN_CONTENT];
+  n.incident_id = en->strs[EN_INCIDENT];
   n.code = pg->code;
   n.stage = pg->stage;
   n.incident = en->incident_ix;
@@ -203,7 +203,7 @@ static void finish_run(siren_engine *e, uint32_t run, uint8_t state, int64_t t) 
     sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_COMPLETED, t);
     ev.engagement = ru->engagement + 1;
     ev.contact = e->contacts[en->contact].alias;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     ev.acknowledged = en->acknowledged;
     ev.incident = en->incident_ix;
     sr_emit(e, &ev);
@@ -236,7 +236,7 @@ static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
   ev.engagement = ru->engagement + 1;
   ev.contact = c->alias;
   ev.stage = (int32_t)s;
-  ev.incident_id = SR_AT(rt->engagements, ru->engagement).incident;
+  ev.incident_id = SR_AT(rt->engagements, ru->engagement).strs[EN_INCIDENT];
   ev.incident = SR_AT(rt->engagements, ru->engagement).incident_ix;
   sr_emit(e, &ev);
   if (ru->parent == SR_NONE && (s > 0 || ru->loop > 0)) sr_incident_on_escalate(e, r, run);
@@ -283,7 +283,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
       ev.contact = c->alias;
       ev.stage = parent_stage;
       ev.reason = "contact already accepted";
-      ev.incident_id = en->incident;
+      ev.incident_id = en->strs[EN_INCIDENT];
       sr_emit(e, &ev);
       return SR_NONE;
     }
@@ -322,7 +322,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
     ev.reason = e->contacts[SR_AT(rt->runs, parent).contact].alias;
     ev.stage = parent_stage;
     ev.essential = essential;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     sr_emit(e, &ev);
   }
   if (c->type == SIREN_CONTACT_ONCALL_SCHEDULE) {
@@ -335,7 +335,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
     ev.engagement = engagement + 1;
     ev.contact = c->alias;
     ev.reason = "contact has no engagement plan";
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     sr_emit(e, &ev);
     finish_run(e, idx, SR_RUN_DONE, r->time);
     return idx;
@@ -357,7 +357,7 @@ void sr_run_timer(siren_engine *e, sr_rec *r, uint32_t run) {
     ev.engagement = ru->engagement + 1;
     ev.contact = e->contacts[ru->contact].alias;
     ev.stage = (int32_t)ru->loop;
-    ev.incident_id = SR_AT(e->rt.engagements, ru->engagement).incident;
+    ev.incident_id = SR_AT(e->rt.engagements, ru->engagement).strs[EN_INCIDENT];
     sr_emit(e, &ev);
     start_stage(e, r, run, 0);
     return;

@@ -559,18 +559,21 @@ static int keep_json_ref(siren_engine *e, sr_buf *b, const char *ref) {
   return sr_prep_keep(e, pk);
 }
 
-/* Engagement strings for contact k of a plan, in sr_engagement_open order. */
+/* Engagement strings for contact k of a plan, in sr_engagement_open order.
+ * Those the incident's fixed strings already hold (its ARN, plan name, the
+ * title it opened with) point there: an incident outlives its engagements. */
 static int prep_engagement_strs(siren_engine *e, const siren_response_plan *p, const char *title,
-                                const char *summary, const char *arn) {
-  const char *v[7] = {p->display_name && *p->display_name ? p->display_name : p->name, title,
-                      summary && *summary ? summary : title, "", "", arn, ""};
-  return sr_prep_keep(e, sr_pack_cstr(&e->mem, v, 7));
+                                const char *summary, char *const *fixed) {
+  const char *v[EN_COUNT] = {p->display_name && *p->display_name ? p->display_name : p->name,
+                             title, summary && *summary ? summary : title, "", "",
+                             fixed[IF_ARN], ""};
+  return sr_prep_keep(e, sr_pack_shared(&e->mem, v, EN_COUNT, fixed, IF_COUNT));
 }
 
 /* Reserves what engaging a plan's contacts adds: engagements, runs, pages,
  * timers, timeline events (and their prepared strings, pushed in order). */
 static int prep_engage(siren_engine *e, const siren_response_plan *p, const char *title,
-                       const char *summary, const char *arn) {
+                       const char *summary, char *const *fixed) {
   size_t runs = 0, pages = 0, n = 0;
   for (size_t k = 0; k < p->engagement_count; k++) {
     uint32_t ci;
@@ -585,7 +588,7 @@ static int prep_engage(siren_engine *e, const siren_response_plan *p, const char
     return SIREN_ENOMEM;
   for (size_t k = 0; k < p->engagement_count; k++)
     if (sr_contact_find(e, p->engagements[k], NULL) &&
-        prep_engagement_strs(e, p, title, summary, arn))
+        prep_engagement_strs(e, p, title, summary, fixed))
       return SIREN_ENOMEM;
   return SIREN_OK;
 }
@@ -655,7 +658,7 @@ static void commit_resolve(siren_engine *e, sr_rec *r, cursor *c, uint32_t ii,
     ev.engagement = (siren_id)en + 1;
     ev.contact = e->contacts[g->contact].alias;
     ev.reason = g->stop_reason;
-    ev.incident_id = g->incident;
+    ev.incident_id = g->strs[EN_INCIDENT];
     ev.incident = (siren_id)ii + 1;
     sr_emit(e, &ev);
   }
@@ -810,11 +813,12 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
   const char *title = s->title && *s->title ? s->title : p->title;
   const char *fixed[IF_COUNT] = {arn, p->name, s->source, s->trigger_arn, s->raw, s->token,
                                  p->runbook, dd, title};
+  char **fx = NULL;
   if (sr_chunks_grow(&e->mem, (void ***)&e->incidents, &e->incident_cap, e->incident_count + 1,
               sizeof(sr_incident)) ||
       sr_map_reserve(&e->mem, &e->dedupe, 1) || sr_map_reserve(&e->mem, &e->incident_tokens, 1) ||
       sr_timer_reserve(e, 1) || sr_tl_reserve(e, 4 + s->item_count) ||
-      sr_prep_keep(e, sr_pack_cstr(&e->mem, fixed, IF_COUNT)) ||
+      sr_prep_keep(e, fx = sr_pack_cstr(&e->mem, fixed, IF_COUNT)) ||
       sr_prep_keep(e, sr_strdup(&e->mem, title)) ||
       sr_prep_keep(e, sr_strdup(&e->mem, p->summary)) ||
       (p->chat_channel_count &&
@@ -832,7 +836,7 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
     sr_buf_fmt(&m, "{\"window\":{\"start\":%lld,\"end\":%lld}}",
                (long long)p->maintenance[w - 1].start, (long long)p->maintenance[w - 1].end);
     if (keep_json(e, &m)) return SIREN_ENOMEM;
-  } else if ((rc = prep_engage(e, p, title, p->summary, arn))) {
+  } else if ((rc = prep_engage(e, p, title, p->summary, fx))) {
     return rc;
   }
   if (p->runbook && *p->runbook) {
@@ -1491,7 +1495,7 @@ int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
     sr_buf_str(&b, "{\"reason\":\"acknowledgement timeout\"}");
     if (keep_json(e, &b) || sr_tl_reserve(e, 1)) return SIREN_ENOMEM;
     const siren_response_plan *p = live_plan(e, inc);
-    return p ? prep_engage(e, p, inc->title, inc->summary, inc->fixed[IF_ARN]) : SIREN_OK;
+    return p ? prep_engage(e, p, inc->title, inc->summary, inc->fixed) : SIREN_OK;
   }
   if (kind == SR_TIMER_HEARTBEAT) {
     if (ref < 0 || (uint64_t)ref >= e->heartbeat_count || !sr_incident_timer_valid(e, &t))

@@ -133,12 +133,13 @@ typedef struct sr_page {
 
 typedef struct sr_engagement {
   uint32_t contact;
-  char **strs; /* one allocation: the seven strings below point into it */
-  char *sender, *subject, *content, *public_subject, *public_content, *incident, *token;
-  char *stop_reason;
   uint8_t state; /* siren_engagement_state */
   uint8_t acknowledged;
   uint8_t any_accepted; /* some contact accepted: run starts must check */
+  /* EN_* strings; one allocation of pointers, then the bytes of the strings
+   * not shared with the incident (see sr_pack_shared). */
+  char **strs;
+  char *stop_reason;
   int64_t start, stop;
   uint32_t root;
   uint32_t live_runs;
@@ -148,6 +149,10 @@ typedef struct sr_engagement {
   uint32_t incident_ix;       /* 1-based index of its incident, 0 = none */
   uint32_t next_in_incident;  /* SR_NONE at the end */
 } sr_engagement;
+
+/* An engagement's strings, in record order. */
+enum { EN_SENDER, EN_SUBJECT, EN_CONTENT, EN_PSUBJECT, EN_PCONTENT, EN_INCIDENT, EN_TOKEN,
+       EN_COUNT };
 
 enum {
   SR_TIMER_STAGE = 1,
@@ -558,6 +563,12 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t);
 /* One allocation holding n pointers then the strings; NULL on failure. */
 char **sr_pack(const sr_mem *m, const sr_str *v, size_t n);
 char **sr_pack_cstr(const sr_mem *m, const char *const *v, size_t n);
+/* Like sr_pack_cstr, but a string equal to one of pool's is not copied: its
+ * pointer leads into the pool (and an empty one to a static ""). For strings
+ * that repeat an owner's (an incident's engagements repeat its ARN and
+ * title); the pack must not outlive the pool. At most 16 strings. */
+char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *const *pool,
+                      size_t pool_n);
 /* A growable text buffer over the engine's allocator. */
 typedef struct sr_buf {
   const sr_mem *m;

@@ -1255,7 +1255,7 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
       ev.schedule = sc->alias;
       ev.rotation = ro->name;
       ev.until = s1;
-      ev.incident_id = en->incident;
+      ev.incident_id = en->strs[EN_INCIDENT];
       ev.incident = en->incident_ix;
       sr_emit(e, &ev);
       uint32_t child = sr_run_start(e, r, engagement, c, run, -1, 1);
@@ -1280,7 +1280,7 @@ void sr_schedule_engage(siren_engine *e, sr_rec *r, uint32_t run) {
     ev.contact = sc->alias;
     ev.reason = next != INT64_MAX ? "held" : "skipped";
     ev.until = next != INT64_MAX ? next : 0;
-    ev.incident_id = en->incident;
+    ev.incident_id = en->strs[EN_INCIDENT];
     ev.incident = en->incident_ix;
     sr_emit(e, &ev);
     if (en->incident_ix)

@@ -76,7 +76,7 @@
 #define SNAP_VERSION 1
 #define SNAP_MAX_REFS 10        /* timeline.c TL_MAX_REFS: references of an event */
 #define SNAP_MAX_QUESTIONS 100  /* analysis.c MAX_QUESTIONS */
-#define SNAP_ENG_STRS 7         /* sender ... token */
+#define SNAP_ENG_STRS EN_COUNT  /* sender ... token */
 
 /* ------------------------------------------------------------ building */
 
@@ -227,9 +227,7 @@ static void put_runtime(wr *w, const plan_table *t) {
     wref(w, en->root);
     wu(w, en->incident_ix);
     wu(w, en->stop_reason != NULL);
-    const char *s[SNAP_ENG_STRS] = {en->sender, en->subject, en->content, en->public_subject,
-                                    en->public_content, en->incident, en->token};
-    for (int k = 0; k < SNAP_ENG_STRS; k++) ws(w, s[k]);
+    for (int k = 0; k < SNAP_ENG_STRS; k++) ws(w, en->strs[k]);
     if (en->stop_reason) ws(w, en->stop_reason);
   }
   for (size_t i = 0; i < rt->run_count; i++) {
@@ -749,11 +747,8 @@ static int get_engagements(restore *x) {
     uint8_t has_reason = get_flag(d, "engagement stop reason");
     en->strs = get_pack(d, SNAP_ENG_STRS);
     if (d->rc) return d->rc;
-    char **dst[SNAP_ENG_STRS] = {&en->sender, &en->subject, &en->content, &en->public_subject,
-                                 &en->public_content, &en->incident, &en->token};
-    for (int k = 0; k < SNAP_ENG_STRS; k++) *dst[k] = en->strs[k];
     if (has_reason) en->stop_reason = get_dup(d);
-    if (en->token[0]) map_add(d, &rt->tokens, en->token, (uint32_t)i, "two engagements with one token");
+    if (en->strs[EN_TOKEN][0]) map_add(d, &rt->tokens, en->strs[EN_TOKEN], (uint32_t)i, "two engagements with one token");
   }
   return d->rc;
 }

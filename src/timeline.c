@@ -49,6 +49,36 @@ char **sr_pack_cstr(const sr_mem *m, const char *const *v, size_t n) {
   return out;
 }
 
+char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *const *pool,
+                      size_t pool_n) {
+  static char empty[1];
+  enum { MAX_SHARED = 16 };
+  char *shared[MAX_SHARED];
+  size_t bytes = n * sizeof(char *);
+  if (n > MAX_SHARED) return sr_pack_cstr(m, v, n);
+  for (size_t i = 0; i < n; i++) {
+    const char *s = v[i] ? v[i] : "";
+    shared[i] = s[0] ? NULL : empty;
+    for (size_t k = 0; !shared[i] && k < pool_n; k++)
+      if (pool[k] && strcmp(pool[k], s) == 0) shared[i] = pool[k];
+    if (!shared[i]) bytes += strlen(s) + 1;
+  }
+  char **out = sr_alloc(m, bytes);
+  if (!out) return NULL;
+  char *p = (char *)(out + n);
+  for (size_t i = 0; i < n; i++) {
+    if (shared[i]) {
+      out[i] = shared[i];
+      continue;
+    }
+    size_t len = strlen(v[i]);
+    memcpy(p, v[i], len + 1);
+    out[i] = p;
+    p += len + 1;
+  }
+  return out;
+}
+
 static void buf_room(sr_buf *b, size_t extra) {
   if (b->failed) return;
   if (b->n + extra + 1 <= b->cap) return;
