@@ -173,10 +173,13 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
     if (rec_ref(r, rt->page_count, &i) || r->int_count != 2 || r->str_count != 1)
       return SIREN_ECORRUPT;
     sr_page *pg = &SR_AT(rt->pages, i);
-    if (sr_grow(&e->mem, (void **)&pg->receipts, &pg->receipt_cap, pg->receipt_count + 1,
-                sizeof(sr_receipt)) ||
-        sr_timer_reserve(e, 1))
-      return SIREN_ENOMEM;
+    /* Receipts are few per page: the array holds exactly what it needs. */
+    if (pg->receipt_count == UINT32_MAX) return SIREN_ECORRUPT;
+    sr_receipt *grown =
+        sr_realloc(&e->mem, pg->receipts, ((size_t)pg->receipt_count + 1) * sizeof(sr_receipt));
+    if (!grown) return SIREN_ENOMEM;
+    pg->receipts = grown;
+    if (sr_timer_reserve(e, 1)) return SIREN_ENOMEM;
     return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
   }
   case SR_REC_ACCEPT:
@@ -231,7 +234,7 @@ static void page_event(siren_engine *e, siren_event *ev, siren_event_type type, 
   sr_event_init(ev, type, t);
   ev->engagement = (uint64_t)pg->engagement + 1;
   ev->page = (uint64_t)page + 1;
-  ev->contact = e->contacts[pg->contact].alias;
+  ev->contact = e->contacts[SR_PAGE_CONTACT(e, pg)].alias;
   ev->channel = ch->name;
   ev->channel_type = ch->type;
   ev->stage = (int32_t)pg->stage;
@@ -427,7 +430,7 @@ SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *e, siren_id 
   out->id = page;
   out->engagement = (uint64_t)pg->engagement + 1;
   out->retry_of = pg->retry_of;
-  out->contact = e->contacts[pg->contact].alias;
+  out->contact = e->contacts[SR_PAGE_CONTACT(e, pg)].alias;
   out->channel = ch->name;
   out->channel_type = ch->type;
   out->engaged_by = ru->parent == SR_NONE ? "" : e->contacts[SR_AT(e->rt.runs, ru->parent).contact].alias;

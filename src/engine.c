@@ -27,6 +27,7 @@ SIREN_EXTERN const char *siren_strerror(int code) {
   case SIREN_EDENIED: return "code denied";
   case SIREN_ECORRUPT: return "corrupt record or document";
   case SIREN_EVERSION: return "unsupported version";
+  case SIREN_EUNSUPPORTED: return "not in this build of siren";
   default: return "unknown error";
   }
 }

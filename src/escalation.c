@@ -86,11 +86,10 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   memset(pg, 0, sizeof *pg);
   pg->engagement = ru->engagement;
   pg->run = run;
-  pg->contact = ru->contact;
   pg->channel = channel;
-  pg->stage = stage;
-  pg->retry_minutes = retry_minutes;
-  pg->retry_of = retry_of == SR_NONE ? 0 : (uint64_t)retry_of + 1;
+  pg->stage = (uint16_t)stage;
+  pg->retry_minutes = (uint8_t)retry_minutes;
+  pg->retry_of = retry_of == SR_NONE ? 0 : retry_of + 1;
   pg->sent = r->time;
   pg->next_in_engagement = pg->next_in_contact = pg->next_failed = SR_NONE;
   sr_code(e, r, pg->code);
@@ -165,7 +164,7 @@ void sr_page_announce(siren_engine *e, uint32_t pi, int64_t t) {
   n.page = (uint64_t)pi + 1;
   n.engagement = (uint64_t)pg->engagement + 1;
   n.retry_of = pg->retry_of;
-  n.contact = e->contacts[pg->contact].alias;
+  n.contact = e->contacts[SR_PAGE_CONTACT(e, pg)].alias;
   n.channel = ch->name;
   n.channel_type = ch->type;
   n.address = ch->address;
@@ -412,7 +411,7 @@ void sr_page_accepted(siren_engine *e, sr_rec *r, uint32_t page) {
    * parent. */
   for (uint32_t i = en->first_run; i != SR_NONE; i = SR_AT(rt->runs, i).next_in_engagement) {
     sr_run *ru = &SR_AT(rt->runs, i);
-    if (ru->contact != pg->contact || ru->acked) continue;
+    if (ru->contact != SR_PAGE_CONTACT(e, pg) || ru->acked) continue;
     ru->acked = 1;
     if (ru->parent == SR_NONE) en->acknowledged = 1;
     /* The parent first: its acknowledgement must be known before stopping

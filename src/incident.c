@@ -1582,7 +1582,7 @@ void sr_incident_on_accept(siren_engine *e, sr_rec *r, uint32_t page, int was_ac
   inc->modified = r->time;
   if (first)
     post(e, r->time, ii, "acknowledged", "Incident %u acknowledged by %s: %s", ii + 1,
-         e->contacts[pg->contact].alias, inc->title);
+         e->contacts[SR_PAGE_CONTACT(e, pg)].alias, inc->title);
   const siren_response_plan *p = live_plan(e, inc);
   if (p && p->ack_timeout_minutes)
     sr_timer_push(e, r->time + (int64_t)p->ack_timeout_minutes * SR_MINUTE_MS, SR_TIMER_ACK, ii,

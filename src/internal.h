@@ -114,22 +114,26 @@ typedef struct sr_receipt {
   char *info;
 } sr_receipt;
 
+/* 96 bytes: a busy engine holds millions. Its contact is its run's
+ * (SR_PAGE_CONTACT). */
 typedef struct sr_page {
-  uint32_t engagement, run, contact, channel;
-  uint32_t stage;
-  uint32_t retry_minutes;
-  uint64_t retry_of;
+  uint32_t engagement, run, channel;
+  uint32_t retry_of; /* page index + 1, 0 = not a retry */
+  uint32_t next_in_engagement, next_in_contact;
+  uint32_t next_failed; /* notify failed: list of pages awaiting an ERROR receipt */
+  uint32_t receipt_count; /* receipts holds exactly this many */
+  uint16_t stage;         /* < SR_MAX_STAGES */
+  uint8_t retry_minutes;  /* 0-60 */
+  uint8_t is_accepted;
+  uint8_t retry_pending;
+  uint8_t failed_queued;
   int64_t sent, delivered, read, accepted;
   char code[8];
   char *note;
-  uint8_t is_accepted;
-  uint8_t retry_pending;
   sr_receipt *receipts;
-  size_t receipt_count, receipt_cap;
-  uint32_t next_in_engagement, next_in_contact;
-  uint32_t next_failed; /* notify failed: list of pages awaiting an ERROR receipt */
-  uint8_t failed_queued;
 } sr_page;
+#define SR_PAGE_CONTACT(e, pg) (SR_AT((e)->rt.runs, (pg)->run).contact)
+_Static_assert(sizeof(void *) != 8 || sizeof(sr_page) == 96, "sr_page grew");
 
 typedef struct sr_engagement {
   uint32_t contact;

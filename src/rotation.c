@@ -1773,7 +1773,7 @@ SIREN_EXTERN int siren_page_resolution(siren_resolution *out, siren_engine *e, s
     return sr_err(e, SIREN_ENOTFOUND, "no page %llu", (unsigned long long)page);
   const sr_page *pg = &SR_AT(e->rt.pages, page - 1);
   const sr_resol *x = resol_find(&e->rt, pg->run);
-  out->contact = e->contacts[pg->contact].alias;
+  out->contact = e->contacts[SR_PAGE_CONTACT(e, pg)].alias;
   out->schedule = x ? e->contacts[x->schedule].alias : "";
   out->rotation = x ? e->rots->rots[x->rotation].name : "";
   out->shift_start = x ? x->shift_start : 0;

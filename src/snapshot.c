@@ -250,7 +250,7 @@ static void put_runtime(wr *w, const plan_table *t) {
     const sr_page *pg = &SR_AT(rt->pages, i);
     wu(w, pg->engagement);
     wu(w, pg->run);
-    wu(w, pg->contact);
+    wu(w, SR_PAGE_CONTACT(e, pg));
     wu(w, pg->channel);
     wu(w, pg->stage);
     wu(w, pg->retry_minutes);
@@ -833,11 +833,11 @@ static int get_pages(restore *x) {
     pg->next_in_engagement = pg->next_in_contact = pg->next_failed = SR_NONE;
     pg->engagement = get_ix(d, x->n[N_ENGAGEMENTS], "page engagement");
     pg->run = get_ix(d, x->n[N_RUNS], "page run");
-    pg->contact = get_ix(d, x->n[N_CONTACTS], "page contact");
+    uint32_t contact = get_ix(d, x->n[N_CONTACTS], "page contact");
     pg->channel = get_ix(d, x->n[N_CHANNELS], "page channel");
-    pg->stage = (uint32_t)get(d, 0, SR_MAX_STAGES - 1, "page stage");
-    pg->retry_minutes = (uint32_t)get(d, 0, 60, "page retry interval");
-    pg->retry_of = (uint64_t)get(d, 0, (int64_t)i, "page retry of");
+    pg->stage = (uint16_t)get(d, 0, SR_MAX_STAGES - 1, "page stage");
+    pg->retry_minutes = (uint8_t)get(d, 0, 60, "page retry interval");
+    pg->retry_of = (uint32_t)get(d, 0, (int64_t)i, "page retry of");
     pg->sent = get_any(d);
     pg->delivered = get_any(d);
     pg->read = get_any(d);
@@ -845,14 +845,13 @@ static int get_pages(restore *x) {
     pg->is_accepted = get_flag(d, "page accepted");
     pg->retry_pending = get_flag(d, "page retry pending");
     uint8_t has_note = get_flag(d, "page note");
-    size_t receipts = get_count(d, SIZE_MAX, "page receipts");
+    size_t receipts = get_count(d, UINT32_MAX, "page receipts");
     get_code(d, pg->code);
     if (has_note) pg->note = get_dup(d);
     if (d->rc) return d->rc;
     if (receipts) {
       pg->receipts = sr_calloc(&e->mem, receipts, sizeof *pg->receipts);
       if (!pg->receipts) return nomem(d);
-      pg->receipt_cap = receipts;
     }
     for (size_t k = 0; k < receipts && !d->rc; k++) {
       sr_receipt *rc = &pg->receipts[pg->receipt_count++];
@@ -862,7 +861,7 @@ static int get_pages(restore *x) {
     }
     if (d->rc) return d->rc;
     const sr_run *ru = &SR_AT(rt->runs, pg->run);
-    if (ru->engagement != pg->engagement || ru->contact != pg->contact)
+    if (ru->engagement != pg->engagement || ru->contact != contact)
       return corrupt(d, "page run");
     sr_engagement *en = &SR_AT(rt->engagements, pg->engagement);
     if (en->last_page == SR_NONE)
@@ -871,7 +870,7 @@ static int get_pages(restore *x) {
       SR_AT(rt->pages, en->last_page).next_in_engagement = (uint32_t)i;
     en->last_page = (uint32_t)i;
     en->page_count++;
-    sr_contact *c = &e->contacts[pg->contact];
+    sr_contact *c = &e->contacts[contact];
     if (c->last_page == SR_NONE)
       c->first_page = (uint32_t)i;
     else

@@ -237,7 +237,7 @@ const char *sr_tl_render(siren_engine *e, const sr_tl *t) {
     const sr_channel *ch = &e->channels[pg->channel];
     sr_buf_fmt(&b, "{\"page\":%lld,\"engagement\":%u,\"contact\":", (long long)t->a,
                pg->engagement + 1);
-    sr_buf_json(&b, e->contacts[pg->contact].alias);
+    sr_buf_json(&b, e->contacts[SR_PAGE_CONTACT(e, pg)].alias);
     sr_buf_str(&b, ",\"channel\":");
     sr_buf_json(&b, ch->name);
     sr_buf_str(&b, ",\"channelType\":");
