@@ -713,9 +713,12 @@ static int item_dup_in_spec(const start_spec *s, size_t k) {
 
 static int prep_items(siren_engine *e, sr_incident *inc, const start_spec *s) {
   size_t n = inc ? inc->item_count : 0;
-  if (inc && sr_grow(&e->mem, (void **)&inc->items, &inc->item_cap, n + s->item_count,
-                     sizeof(sr_item)))
-    return SIREN_ENOMEM;
+  if (inc) {
+    size_t cap = inc->item_cap;
+    if (sr_grow(&e->mem, (void **)&inc->items, &cap, n + s->item_count, sizeof(sr_item)))
+      return SIREN_ENOMEM;
+    inc->item_cap = (uint32_t)cap; /* items are at most MAX_ITEMS */
+  }
   for (size_t k = 0; k < s->item_count; k++) {
     if (item_dup_in_spec(s, k) || (inc && item_index(inc, s->items[2 * k].p) >= 0)) continue;
     if (sr_prep_keep(e, sr_pack(&e->mem, &s->items[2 * k], 2))) return SIREN_ENOMEM;

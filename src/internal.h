@@ -103,9 +103,9 @@ typedef struct sr_run {
   uint32_t stage;
   uint32_t loop;
   uint32_t gen;          /* bumped when the run stops: its timers go stale */
+  uint32_t next_in_engagement;
   int64_t stage_start;
   uint32_t first_child, next_sibling;
-  uint32_t next_in_engagement;
 } sr_run;
 
 typedef struct sr_receipt {
@@ -230,8 +230,8 @@ typedef struct sr_tl {
   uint32_t incident;
   uint8_t kind;
   uint8_t deleted;
+  uint32_t a, b;     /* kind-specific: engagement or page id, stage, flags */
   int64_t time, updated;
-  int64_t a, b;      /* kind-specific: engagement or page id, stage, flags */
   char **s;          /* one allocation: custom: type, data, references...;
                         automatic: data (rendered when written), or NULL */
   uint32_t ref_count;
@@ -244,17 +244,17 @@ enum { IF_ARN, IF_PLAN, IF_SOURCE, IF_TRIGGER_ARN, IF_RAW, IF_TOKEN, IF_RUNBOOK,
 
 typedef struct sr_incident {
   uint32_t plan;         /* response plan index */
+  int impact;
   char **fixed;          /* one allocation, see IF_* in incident.c */
   char *title, *summary;
   char **chat, **targets; /* one allocation each (pointer arrays + bytes) */
-  size_t chat_count, target_count;
-  int impact;
-  uint8_t status, acknowledged, maintenance, in_dedupe;
-  int64_t created, modified, resolved, trigger_time, last_trigger;
-  uint32_t trigger_count;
-  uint32_t ack_gen, resolve_gen;
   sr_item *items;
-  size_t item_count, item_cap;
+  uint32_t chat_count, target_count;
+  uint32_t item_count, item_cap;
+  uint8_t status, acknowledged, maintenance, in_dedupe;
+  uint32_t trigger_count;
+  int64_t created, modified, resolved, trigger_time, last_trigger;
+  uint32_t ack_gen, resolve_gen;
   uint32_t first_eng, last_eng, engagement_count;
   uint32_t first_tl, last_tl, tl_live;
   uint32_t analysis;     /* 1-based, 0 = none */
@@ -556,8 +556,8 @@ void sr_incident_on_complete(siren_engine *e, int64_t t, uint32_t engagement);
 /* timeline.c */
 int sr_tl_reserve(siren_engine *e, size_t extra);
 /* Appends an automatic event (capacity reserved); data may be NULL (taken). */
-uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, int64_t a,
-                   int64_t b, char **s, uint32_t ref_count);
+uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, uint32_t a,
+                   uint32_t b, char **s, uint32_t ref_count);
 int sr_timeline_prepare(siren_engine *e, sr_rec *r);
 void sr_timeline_commit(siren_engine *e, sr_rec *r);
 void sr_timeline_free(siren_engine *e);

@@ -992,13 +992,13 @@ static int get_incidents(restore *x) {
     inc->trigger_count = get_u32(d, "incident trigger count");
     inc->ack_gen = get_u32(d, "incident ack gen");
     inc->resolve_gen = get_u32(d, "incident resolve gen");
-    size_t nchat = get_count(d, SIZE_MAX, "incident chat channels");
-    size_t ntargets = get_count(d, SIZE_MAX, "incident notification targets");
-    size_t nitems = get_count(d, SIZE_MAX, "incident related items");
+    size_t nchat = get_count(d, UINT32_MAX, "incident chat channels");
+    size_t ntargets = get_count(d, UINT32_MAX, "incident notification targets");
+    size_t nitems = get_count(d, UINT32_MAX, "incident related items");
     if (d->rc) return d->rc;
     inc->items = sr_calloc(&e->mem, nitems ? nitems : 1, sizeof *inc->items);
     if (!inc->items) return nomem(d);
-    inc->item_cap = nitems ? nitems : 1;
+    inc->item_cap = (uint32_t)(nitems ? nitems : 1);
     for (size_t k = 0; k < nitems; k++)
       inc->items[k].type = (uint8_t)get(d, SIREN_ITEM_ANALYSIS, SIREN_ITEM_INVOLVED_RESOURCE,
                                         "related item type");
@@ -1056,8 +1056,8 @@ static int get_timeline(restore *x) {
     t->deleted = get_flag(d, "timeline event deleted");
     t->time = get_any(d);
     t->updated = get_any(d);
-    t->a = get_any(d);
-    t->b = get_any(d);
+    t->a = (uint32_t)get(d, 0, UINT32_MAX, "timeline event value");
+    t->b = (uint32_t)get(d, 0, UINT32_MAX, "timeline event value");
     t->ref_count = (uint32_t)get(d, 0, SNAP_MAX_REFS, "timeline references");
     size_t ns = (size_t)get(d, 0, 2 + SNAP_MAX_REFS, "timeline strings");
     if (d->rc) return d->rc;

@@ -156,8 +156,8 @@ static void tl_link(siren_engine *e, uint32_t i) {
   inc->tl_live++;
 }
 
-uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, int64_t a,
-                   int64_t b, char **s, uint32_t ref_count) {
+uint32_t sr_tl_add(siren_engine *e, uint32_t incident, uint8_t kind, int64_t t, uint32_t a,
+                   uint32_t b, char **s, uint32_t ref_count) {
   uint32_t i = (uint32_t)e->tl_count++;
   sr_tl *ev = &SR_AT(e->tl, i);
   memset(ev, 0, sizeof *ev);
