@@ -351,7 +351,7 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   case SR_REC_TIMER: {
     /* Pop the timer this record fired: it is the valid top of the heap. */
     const sr_timer *t = sr_timer_peek(e);
-    if (t && t->kind == r->ints[0] && t->ref == (uint32_t)r->ints[1]) sr_timer_pop(e);
+    if (t && sr_timer_kind(t) == r->ints[0] && t->ref == (uint32_t)r->ints[1]) sr_timer_pop(e);
     if (r->ints[0] == SR_TIMER_STAGE)
       sr_run_timer(e, r, (uint32_t)r->ints[1]);
     else if (r->ints[0] == SR_TIMER_RETRY)

@@ -553,7 +553,7 @@ int sr_fire_due(siren_engine *e, int64_t until, uint32_t *fired) {
     sr_rec_init(&r, SR_REC_TIMER);
     r.time = t->due;
     /* ints: kind, ref, gen — enough for replay to find the same timer. */
-    r.ints[0] = t->kind;
+    r.ints[0] = sr_timer_kind(t);
     r.ints[1] = t->ref;
     r.ints[2] = t->gen;
     r.int_count = 3;

@@ -1464,7 +1464,7 @@ static void hb_commit(siren_engine *e, sr_rec *r) {
 /* ----------------------------------------------------------- timers */
 
 int sr_incident_timer_valid(const siren_engine *e, const sr_timer *t) {
-  switch (t->kind) {
+  switch (sr_timer_kind(t)) {
   case SR_TIMER_ACK:
     return SR_AT(e->incidents, t->ref).status == SIREN_INCIDENT_OPEN &&
            SR_AT(e->incidents, t->ref).ack_gen == t->gen;
@@ -1488,7 +1488,7 @@ static const siren_response_plan *live_plan(const siren_engine *e, const sr_inci
 int sr_incident_timer_prepare(siren_engine *e, sr_rec *r) {
   if (r->ints[0] == SR_TIMER_STEP) return sr_exec_timer_prepare(e, r);
   int64_t kind = r->ints[0], ref = r->ints[1];
-  sr_timer t = {r->time, 0, (uint32_t)ref, (uint32_t)r->ints[2], (uint8_t)kind};
+  sr_timer t = {r->time, (uint8_t)kind, (uint32_t)ref, (uint32_t)r->ints[2]};
   if (kind == SR_TIMER_ACK || kind == SR_TIMER_RESOLVE) {
     if (ref < 0 || (uint64_t)ref >= e->incident_count || !sr_incident_timer_valid(e, &t))
       return SIREN_ECORRUPT;

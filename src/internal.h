@@ -169,13 +169,18 @@ enum {
   SR_TIMER_ONCALL = 8     /* ref = run of a held schedule: someone comes on call */
 };
 
+/* 24 bytes: the scheduling loop walks a heap of these. Timers due at the
+ * same instant fire in scheduling order: order = seq << 8 | kind, and seq
+ * (a 56-bit count of timers ever scheduled) is unique. */
 typedef struct sr_timer {
   int64_t due;
-  uint64_t seq;
+  uint64_t order;
   uint32_t ref;
   uint32_t gen;
-  uint8_t kind;
 } sr_timer;
+#define SR_TIMER_SEQ_MAX (UINT64_C(1) << 56)
+static inline uint8_t sr_timer_kind(const sr_timer *t) { return (uint8_t)(t->order & 0xff); }
+static inline uint64_t sr_timer_seq(const sr_timer *t) { return t->order >> 8; }
 
 /* How a schedule run's child was resolved (rotation.c): one per child run
  * engaged through a schedule, in run order. */

@@ -1016,7 +1016,7 @@ int sr_rotation_uses_contact(const siren_engine *e, uint32_t ci) {
 /* ---------------------------------------------------------------- timers */
 
 int sr_rotation_timer_valid(const siren_engine *e, const sr_timer *t) {
-  if (t->kind == SR_TIMER_SHIFT) {
+  if (sr_timer_kind(t) == SR_TIMER_SHIFT) {
     const sr_rotstate *rs = e->rots;
     return rs && t->ref < rs->count && !rs->rots[t->ref].deleted && rs->rots[t->ref].gen == t->gen;
   }
@@ -1035,7 +1035,7 @@ static size_t names_len(const sr_rot *ro) {
 
 int sr_rotation_timer_prepare(siren_engine *e, sr_rec *r) {
   int64_t ref = r->ints[1];
-  sr_timer t = {r->time, 0, (uint32_t)ref, (uint32_t)r->ints[2], (uint8_t)r->ints[0]};
+  sr_timer t = {r->time, (uint8_t)r->ints[0], (uint32_t)ref, (uint32_t)r->ints[2]};
   if (r->ints[0] == SR_TIMER_SHIFT) {
     if (!e->rots || ref < 0 || (uint64_t)ref >= e->rots->count || !sr_rotation_timer_valid(e, &t))
       return SIREN_ECORRUPT;

@@ -1556,7 +1556,7 @@ int sr_exec_timer_valid(const siren_engine *e, const sr_timer *t) {
 }
 
 int sr_exec_timer_prepare(siren_engine *e, sr_rec *r) {
-  sr_timer t = {r->time, 0, (uint32_t)r->ints[1], (uint32_t)r->ints[2], SR_TIMER_STEP};
+  sr_timer t = {r->time, SR_TIMER_STEP, (uint32_t)r->ints[1], (uint32_t)r->ints[2]};
   if (r->ints[1] < 0 || !sr_exec_timer_valid(e, &t)) return SIREN_ECORRUPT;
   work *w = work_of(e, (uint32_t)r->ints[1], r->time);
   if (!w) return SIREN_ENOMEM;

@@ -276,10 +276,10 @@ static void put_runtime(wr *w, const plan_table *t) {
   for (size_t i = 0; i < rt->heap_count; i++) {
     const sr_timer *tm = &rt->heap[i];
     wi(w, tm->due);
-    wu(w, tm->seq);
+    wu(w, sr_timer_seq(tm));
     wu(w, tm->ref);
     wu(w, tm->gen);
-    wu(w, tm->kind);
+    wu(w, sr_timer_kind(tm));
   }
   for (uint32_t p = rt->failed_head; p != SR_NONE; p = SR_AT(rt->pages, p).next_failed) wu(w, p);
 }
@@ -881,7 +881,7 @@ static int get_pages(restore *x) {
 }
 
 static int timer_before(const sr_timer *a, const sr_timer *b) {
-  return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+  return a->due < b->due || (a->due == b->due && a->order < b->order);
 }
 
 static int get_timers(restore *x) {
@@ -899,17 +899,18 @@ static int get_timers(restore *x) {
   for (size_t i = 0; i < n && !d->rc; i++) {
     sr_timer *t = &rt->heap[i];
     t->due = get_any(d);
-    t->seq = (uint64_t)get_any(d);
+    uint64_t seq = (uint64_t)get_any(d);
     int64_t ref = get_any(d);
     t->gen = get_u32(d, "timer gen");
-    t->kind = (uint8_t)get(d, SR_TIMER_STAGE, SR_TIMER_HEARTBEAT, "timer kind");
+    uint8_t kind = (uint8_t)get(d, SR_TIMER_STAGE, SR_TIMER_HEARTBEAT, "timer kind");
     if (d->rc) return d->rc;
-    size_t limit = t->kind == SR_TIMER_STAGE     ? x->n[N_RUNS]
-                   : t->kind == SR_TIMER_RETRY   ? x->n[N_PAGES]
-                   : t->kind == SR_TIMER_HEARTBEAT ? x->n[N_HEARTBEATS]
+    size_t limit = kind == SR_TIMER_STAGE     ? x->n[N_RUNS]
+                   : kind == SR_TIMER_RETRY   ? x->n[N_PAGES]
+                   : kind == SR_TIMER_HEARTBEAT ? x->n[N_HEARTBEATS]
                                                  : x->n[N_INCIDENTS];
     if (ref < 0 || (uint64_t)ref >= limit) return corrupt(d, "timer reference");
-    if (t->seq >= rt->timer_seq) return corrupt(d, "timer sequence");
+    if (seq >= rt->timer_seq) return corrupt(d, "timer sequence");
+    t->order = seq << 8 | kind;
     t->ref = (uint32_t)ref;
     if (i > 0 && timer_before(t, &rt->heap[(i - 1) / 2])) return corrupt(d, "timer order");
     rt->heap_count++;
@@ -1283,7 +1284,7 @@ int sr_snapshot_restore(siren_engine *e, const sr_rec *r) {
   rd *d = &x.d;
   if (get(d, SNAP_VERSION, SNAP_VERSION, "unknown snapshot format version") == SNAP_VERSION) {
     t->det_rng = (uint64_t)get_any(d);
-    t->rt.timer_seq = (uint64_t)get_any(d);
+    t->rt.timer_seq = (uint64_t)get(d, 0, (int64_t)SR_TIMER_SEQ_MAX - 1, "timer sequence");
     for (int k = 0; k < N_COUNT; k++) x.n[k] = get_count(d, UINT32_MAX - 1, "count");
     /* Failed pages are pages: a longer list repeats one. */
     if (!d->rc && x.n[N_FAILED] > x.n[N_PAGES]) corrupt(d, "failed list");

@@ -8,7 +8,7 @@
 #include "internal.h"
 
 static int before(const sr_timer *a, const sr_timer *b) {
-  return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+  return a->due < b->due || (a->due == b->due && a->order < b->order);
 }
 
 int sr_timer_reserve(siren_engine *e, size_t extra) {
@@ -23,7 +23,7 @@ void sr_timer_push(siren_engine *e, int64_t due, uint8_t kind, uint32_t ref, uin
   sr_runtime *rt = &e->rt;
   /* Capacity was reserved by the prepare step of the record being applied. */
   size_t i = rt->heap_count++;
-  sr_timer t = {due, rt->timer_seq++, ref, gen, kind};
+  sr_timer t = {due, (rt->timer_seq++ << 8) | kind, ref, gen};
   while (i > 0) {
     size_t parent = (i - 1) / 2;
     if (!before(&t, &rt->heap[parent])) break;
@@ -56,7 +56,7 @@ void sr_timer_pop(siren_engine *e) {
 
 int sr_timer_valid(const siren_engine *e, const sr_timer *t) {
   const sr_runtime *rt = &e->rt;
-  switch (t->kind) {
+  switch (sr_timer_kind(t)) {
   case SR_TIMER_STAGE: {
     const sr_run *run = &SR_AT(rt->runs, t->ref);
     return run->state == SR_RUN_ACTIVE && run->gen == t->gen;
@@ -79,7 +79,7 @@ const sr_timer *sr_timer_peek(siren_engine *e) {
   while (rt->heap_count > 0) {
     if (sr_timer_valid(e, &rt->heap[0])) return &rt->heap[0];
     /* A stale retry leaves its page free to be retried again later. */
-    if (rt->heap[0].kind == SR_TIMER_RETRY) SR_AT(rt->pages, rt->heap[0].ref).retry_pending = 0;
+    if (sr_timer_kind(&rt->heap[0]) == SR_TIMER_RETRY) SR_AT(rt->pages, rt->heap[0].ref).retry_pending = 0;
     sr_timer_pop(e);
   }
   return NULL;

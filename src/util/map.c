@@ -28,7 +28,7 @@ static void insert_slot(sr_map_slot *slots, size_t cap, const char *key, uint64_
   size_t i = (size_t)h & (cap - 1);
   while (slots[i].key != NULL) i = (i + 1) & (cap - 1);
   slots[i].key = key;
-  slots[i].hash = h;
+  slots[i].hash = (uint32_t)h;
   slots[i].value = v;
 }
 
@@ -38,7 +38,7 @@ int sr_map_reserve(const sr_mem *m, sr_map *map, size_t extra) {
   if (map->cap && need * 4 <= map->cap * 3) return 0;
   size_t cap = map->cap ? map->cap : 16;
   while ((map->live + extra) * 4 > cap * 3) {
-    if (cap > ((size_t)-1) / (2 * sizeof(sr_map_slot))) return -1;
+    if (cap > ((size_t)-1) / (2 * sizeof(sr_map_slot)) || cap >= ((size_t)1 << 31)) return -1;
     cap *= 2;
   }
   sr_map_slot *slots = sr_calloc(m, cap, sizeof *slots);
@@ -60,7 +60,7 @@ static sr_map_slot *find(const sr_map *map, const char *key, uint64_t h) {
   for (;;) {
     sr_map_slot *s = &map->slots[i];
     if (s->key == NULL) return NULL;
-    if (s->key != TOMBSTONE && s->hash == h && strcmp(s->key, key) == 0) return s;
+    if (s->key != TOMBSTONE && s->hash == (uint32_t)h && strcmp(s->key, key) == 0) return s;
     i = (i + 1) & (map->cap - 1);
   }
 }

@@ -13,7 +13,7 @@
 
 typedef struct sr_map_slot {
   const char *key; /* NULL: empty; sr_map_tombstone: deleted */
-  uint64_t hash;
+  uint32_t hash;   /* the key hash's low 32 bits: enough, tables stay under 2^32 slots */
   uint32_t value;
 } sr_map_slot;
 
