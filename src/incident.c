@@ -559,6 +559,14 @@ static int keep_json_ref(siren_engine *e, sr_buf *b, const char *ref) {
   return sr_prep_keep(e, pk);
 }
 
+/* An incident's title and summary are its own allocations, except the title
+ * it opened with (in the fixed strings) and an empty summary. */
+static char empty_str[1];
+
+static void owned_free(siren_engine *e, const sr_incident *inc, char *s) {
+  if (s != empty_str && !(inc->fixed && s == inc->fixed[IF_TITLE0])) sr_free(&e->mem, s);
+}
+
 /* Engagement strings for contact k of a plan, in sr_engagement_open order.
  * Those the incident's fixed strings already hold (its ARN, plan name, the
  * title it opened with) point there: an incident outlives its engagements. */
@@ -821,9 +829,8 @@ static int prep_start(siren_engine *e, int64_t t, const start_spec *s) {
               sizeof(sr_incident)) ||
       sr_map_reserve(&e->mem, &e->dedupe, 1) || sr_map_reserve(&e->mem, &e->incident_tokens, 1) ||
       sr_timer_reserve(e, 1) || sr_tl_reserve(e, 4 + s->item_count) ||
-      sr_prep_keep(e, fx = sr_pack_cstr(&e->mem, fixed, IF_COUNT)) ||
-      sr_prep_keep(e, sr_strdup(&e->mem, title)) ||
-      sr_prep_keep(e, sr_strdup(&e->mem, p->summary)) ||
+      sr_prep_keep(e, fx = sr_pack_suffixes(&e->mem, fixed, IF_COUNT)) ||
+      (p->summary && *p->summary && sr_prep_keep(e, sr_strdup(&e->mem, p->summary))) ||
       (p->chat_channel_count &&
        sr_prep_keep(e, sr_pack_cstr(&e->mem, p->chat_channels, p->chat_channel_count))) ||
       (p->notification_target_count &&
@@ -898,8 +905,10 @@ static uint32_t commit_start(siren_engine *e, sr_rec *r, const start_spec *s) {
   memset(inc, 0, sizeof *inc);
   inc->plan = s->plan;
   inc->fixed = take(&c);
-  inc->title = take(&c);
-  inc->summary = take(&c);
+  /* The title it opened with is in the fixed strings; an empty summary is
+   * not allocated (see owned_free). */
+  inc->title = inc->fixed[IF_TITLE0];
+  inc->summary = p->summary && *p->summary ? take(&c) : empty_str;
   /* What is empty was not allocated (prepare pushed nothing for it). */
   inc->chat = p->chat_channel_count ? take(&c) : NULL;
   inc->chat_count = p->chat_channel_count;
@@ -1194,11 +1203,11 @@ static void update_commit(siren_engine *e, sr_rec *r) {
   int64_t f = r->ints[UI_FIELDS];
   int old_impact = inc->impact;
   if (f & SIREN_UPDATE_TITLE) {
-    sr_free(&e->mem, inc->title);
+    owned_free(e, inc, inc->title);
     inc->title = take(&c);
   }
   if (f & SIREN_UPDATE_SUMMARY) {
-    sr_free(&e->mem, inc->summary);
+    owned_free(e, inc, inc->summary);
     inc->summary = take(&c);
   }
   if (f & SIREN_UPDATE_CHAT_CHANNELS) {
@@ -1894,9 +1903,9 @@ void sr_incidents_free(siren_engine *e) {
   sr_map_free(&e->mem, &e->rplan_names);
   for (size_t i = 0; i < e->incident_count; i++) {
     sr_incident *inc = &SR_AT(e->incidents, i);
+    owned_free(e, inc, inc->title);
+    owned_free(e, inc, inc->summary);
     sr_free(&e->mem, inc->fixed);
-    sr_free(&e->mem, inc->title);
-    sr_free(&e->mem, inc->summary);
     sr_free(&e->mem, inc->chat);
     sr_free(&e->mem, inc->targets);
     for (size_t k = 0; k < inc->item_count; k++) sr_free(&e->mem, inc->items[k].s);

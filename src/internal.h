@@ -576,6 +576,10 @@ char **sr_pack_cstr(const sr_mem *m, const char *const *v, size_t n);
  * pointer leads into the pool (and an empty one to a static ""). For strings
  * that repeat an owner's (an incident's engagements repeat its ARN and
  * title); the pack must not outlive the pool. At most 16 strings. */
+/* Like sr_pack_cstr, but a string that ends another (an incident's trigger ARN
+ * ends its default dedupe string "source:arn"; "" ends every string) shares
+ * that string's bytes. For packs that are never written to. */
+char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n);
 char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *const *pool,
                       size_t pool_n);
 /* A growable text buffer over the engine's allocator. */

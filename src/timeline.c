@@ -79,6 +79,38 @@ char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *con
   return out;
 }
 
+char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n) {
+  enum { MAX_STRS = 16 };
+  size_t len[MAX_STRS], owner[MAX_STRS];
+  if (n > MAX_STRS) return sr_pack_cstr(m, v, n);
+  for (size_t i = 0; i < n; i++) len[i] = strlen(v[i] ? v[i] : "");
+  size_t bytes = n * sizeof(char *);
+  for (size_t i = 0; i < n; i++) {
+    /* The longest string (first of equals) that ends with this one owns
+     * it; "ends with" is transitive, so an owner owns itself. */
+    owner[i] = i;
+    for (size_t k = 0; k < n; k++) {
+      size_t o = owner[i];
+      if (len[k] < len[i] || (len[k] == len[o] && k >= o) || len[k] < len[o]) continue;
+      if (memcmp((v[k] ? v[k] : "") + len[k] - len[i], v[i] ? v[i] : "", len[i]) == 0)
+        owner[i] = k;
+    }
+    if (owner[i] == i) bytes += len[i] + 1;
+  }
+  char **out = sr_alloc(m, bytes);
+  if (!out) return NULL;
+  char *p = (char *)(out + n);
+  for (size_t i = 0; i < n; i++) {
+    if (owner[i] != i) continue;
+    memcpy(p, v[i] ? v[i] : "", len[i] + 1);
+    out[i] = p;
+    p += len[i] + 1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (owner[i] != i) out[i] = out[owner[i]] + len[owner[i]] - len[i];
+  return out;
+}
+
 static void buf_room(sr_buf *b, size_t extra) {
   if (b->failed) return;
   if (b->n + extra + 1 <= b->cap) return;
