@@ -290,13 +290,15 @@ uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs
   en->next_in_incident = SR_NONE;
   en->incident_ix = incident;
   if (en->strs[EN_TOKEN][0]) sr_map_put(&rt->tokens, en->strs[EN_TOKEN], i);
-  siren_event ev;
-  sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_STARTED, r->time);
-  ev.engagement = (uint64_t)i + 1;
-  ev.contact = e->contacts[ci].alias;
-  ev.incident_id = en->strs[EN_INCIDENT];
-  ev.incident = incident;
-  sr_emit(e, &ev);
+  if (SR_EVENTS_ON(e)) {
+    siren_event ev;
+    sr_event_init(&ev, SIREN_EVENT_ENGAGEMENT_STARTED, r->time);
+    ev.engagement = (uint64_t)i + 1;
+    ev.contact = e->contacts[ci].alias;
+    ev.incident_id = en->strs[EN_INCIDENT];
+    ev.incident = incident;
+    sr_emit(e, &ev);
+  }
   en->root = sr_run_start(e, r, i, ci, SR_NONE, -1, 0);
   return i;
 }

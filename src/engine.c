@@ -369,7 +369,9 @@ void sr_code(siren_engine *e, sr_rec *r, char out[8]) {
   uint32_t n = r->codes_used++;
   for (int i = 0; i < 4; i++) msg[i] = (uint8_t)(n >> (8 * i));
   uint64_t h = sr_siphash24(r->nonce, msg, sizeof msg);
-  snprintf(out, 8, "%06u", (unsigned)(h % 1000000u));
+  unsigned v = (unsigned)(h % 1000000u);
+  for (int i = 5; i >= 0; i--, v /= 10) out[i] = (char)('0' + v % 10);
+  out[6] = out[7] = '\0';
 }
 
 /* Records of the directory (contacts, channels, plans) are applied by

@@ -121,30 +121,32 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
     return;
   }
 
-  siren_event ev;
-  if (retry_of != SR_NONE) {
-    sr_event_init(&ev, SIREN_EVENT_PAGE_RETRY, r->time);
+  if (SR_EVENTS_ON(e)) {
+    siren_event ev;
+    if (retry_of != SR_NONE) {
+      sr_event_init(&ev, SIREN_EVENT_PAGE_RETRY, r->time);
+      ev.engagement = ru->engagement + 1;
+      ev.page = (uint64_t)pi + 1;
+      ev.related = (uint64_t)retry_of + 1;
+      ev.contact = c->alias;
+      ev.channel = ch->name;
+      ev.channel_type = ch->type;
+      ev.stage = (int32_t)stage;
+      ev.incident_id = en->strs[EN_INCIDENT];
+      sr_emit(e, &ev);
+    }
+    sr_event_init(&ev, SIREN_EVENT_PAGE_SENT, r->time);
     ev.engagement = ru->engagement + 1;
     ev.page = (uint64_t)pi + 1;
-    ev.related = (uint64_t)retry_of + 1;
+    ev.related = pg->retry_of;
     ev.contact = c->alias;
     ev.channel = ch->name;
     ev.channel_type = ch->type;
     ev.stage = (int32_t)stage;
+    ev.essential = ru->essential;
     ev.incident_id = en->strs[EN_INCIDENT];
     sr_emit(e, &ev);
   }
-  sr_event_init(&ev, SIREN_EVENT_PAGE_SENT, r->time);
-  ev.engagement = ru->engagement + 1;
-  ev.page = (uint64_t)pi + 1;
-  ev.related = pg->retry_of;
-  ev.contact = c->alias;
-  ev.channel = ch->name;
-  ev.channel_type = ch->type;
-  ev.stage = (int32_t)stage;
-  ev.essential = ru->essential;
-  ev.incident_id = en->strs[EN_INCIDENT];
-  sr_emit(e, &ev);
 
   sr_page_announce(e, pi, r->time);
   sr_incident_on_page(e, r, pi);
@@ -230,14 +232,16 @@ static void start_stage(siren_engine *e, sr_rec *r, uint32_t run, uint32_t s) {
   const sr_contact *c = &e->contacts[ru->contact];
   ru->stage = s;
   ru->stage_start = r->time;
-  siren_event ev;
-  sr_event_init(&ev, SIREN_EVENT_STAGE_STARTED, r->time);
-  ev.engagement = ru->engagement + 1;
-  ev.contact = c->alias;
-  ev.stage = (int32_t)s;
-  ev.incident_id = SR_AT(rt->engagements, ru->engagement).strs[EN_INCIDENT];
-  ev.incident = SR_AT(rt->engagements, ru->engagement).incident_ix;
-  sr_emit(e, &ev);
+  if (SR_EVENTS_ON(e)) {
+    siren_event ev;
+    sr_event_init(&ev, SIREN_EVENT_STAGE_STARTED, r->time);
+    ev.engagement = ru->engagement + 1;
+    ev.contact = c->alias;
+    ev.stage = (int32_t)s;
+    ev.incident_id = SR_AT(rt->engagements, ru->engagement).strs[EN_INCIDENT];
+    ev.incident = SR_AT(rt->engagements, ru->engagement).incident_ix;
+    sr_emit(e, &ev);
+  }
   if (ru->parent == SR_NONE && (s > 0 || ru->loop > 0)) sr_incident_on_escalate(e, r, run);
   sr_timer_push(e, r->time + (int64_t)st->duration_minutes * SR_MINUTE_MS, SR_TIMER_STAGE, run,
                 ru->gen);
@@ -313,7 +317,7 @@ uint32_t sr_run_start(siren_engine *e, sr_rec *r, uint32_t engagement, uint32_t 
   en->live_runs++;
   c->live_runs++;
 
-  if (parent != SR_NONE && !e->quiet) {
+  if (parent != SR_NONE && SR_EVENTS_ON(e)) {
     siren_event ev;
     sr_event_init(&ev, SIREN_EVENT_CONTACT_ENGAGED, r->time);
     ev.engagement = engagement + 1;

@@ -468,6 +468,8 @@ int sr_exec(siren_engine *e, sr_rec *r);
 int sr_store(siren_engine *e, sr_rec *r);
 /* Applies a record read back from storage (prepare, commit): replay. */
 int sr_apply(siren_engine *e, sr_rec *r);
+/* Whether sr_emit delivers: hot paths skip building events nobody gets. */
+#define SR_EVENTS_ON(e) ((e)->host.event && !(e)->quiet && !(e)->replaying)
 void sr_emit(siren_engine *e, const siren_event *ev);
 void sr_notify(siren_engine *e, const siren_notification *n, uint32_t page);
 void sr_event_init(siren_event *ev, siren_event_type type, int64_t t);
