@@ -3,7 +3,7 @@
  * SIREN_OMIT_* defines come from meson (options config_import and runbooks)
  * and are read here only; a left-out feature is replaced by its stub_*.c.
  */
-#include "internal.h"
+#include <siren/siren.h>
 
 SIREN_EXTERN unsigned int siren_build_features(void) {
   unsigned int f = 0;

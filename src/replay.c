@@ -124,6 +124,25 @@ SIREN_EXTERN int siren_engine_open(siren_engine **out, const siren_host *host,
     }
     sr_rec_free(&e->mem, &r);
     if (rc == SIREN_ENOMEM) break;
+    if (rc == SIREN_EUNSUPPORTED) {
+      /* A record of a feature this build left out (a runbook record): the
+       * stream is not damaged, and a host told to cut it there would lose
+       * it. Refuse to open instead. */
+      if (report) {
+        report->records = records;
+        report->bytes = bytes;
+        report->last_sequence = e->seq;
+        report->last_time = e->now == INT64_MIN ? 0 : e->now;
+        report->stopped = 1;
+        report->stop_code = rc;
+        report->stop_index = index;
+        report->stop_reason = "a record of a feature this build of siren left out "
+                              "(runbooks; see siren_build_features)";
+        report->since_snapshot = e->since_snapshot;
+        report->reannounced = 0;
+      }
+      break;
+    }
     if (rc) {
       stop(&st, SIREN_ECORRUPT, "does not apply to the state before it", e->seq + 1);
       rc = SIREN_OK;

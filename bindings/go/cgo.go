@@ -170,6 +170,17 @@ func Version() string { return C.GoString(C.siren_version()) }
 // VersionNumber is the linked library's MAJOR*10000+MINOR*100+PATCH.
 func VersionNumber() int { return int(C.siren_version_number()) }
 
+// Optional features of a libsiren build (BuildFeatures); what a build leaves
+// out returns ErrUnsupported.
+const (
+	FeatureConfigImport uint = C.SIREN_FEATURE_CONFIG_IMPORT // LoadConfig
+	FeatureRunbooks     uint = C.SIREN_FEATURE_RUNBOOKS      // runbooks and executions
+)
+
+// BuildFeatures is siren_build_features(): the Feature* bits the linked
+// libsiren has.
+func BuildFeatures() uint { return uint(C.siren_build_features()) }
+
 // BindingVersionNumber is the SIREN_VERSION_NUMBER of the header this
 // package was built with.
 const BindingVersionNumber = C.SIREN_VERSION_NUMBER

@@ -24,6 +24,8 @@ const (
 	CodeDenied   Code = C.SIREN_EDENIED
 	CodeCorrupt  Code = C.SIREN_ECORRUPT
 	CodeVersion  Code = C.SIREN_EVERSION
+	// CodeUnsupported: this build of siren left the feature out (siren_build_features).
+	CodeUnsupported Code = C.SIREN_EUNSUPPORTED
 )
 
 // String is siren_strerror(code) ("not found").
@@ -64,17 +66,18 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Sentinels for errors.Is.
 var (
-	ErrInternal = &Error{Code: CodeError}
-	ErrInvalid  = &Error{Code: CodeInvalid}
-	ErrNotFound = &Error{Code: CodeNotFound}
-	ErrExists   = &Error{Code: CodeExists}
-	ErrNoMem    = &Error{Code: CodeNoMem}
-	ErrBusy     = &Error{Code: CodeBusy}
-	ErrCallback = &Error{Code: CodeCallback}
-	ErrState    = &Error{Code: CodeState}
-	ErrDenied   = &Error{Code: CodeDenied}
-	ErrCorrupt  = &Error{Code: CodeCorrupt}
-	ErrVersion  = &Error{Code: CodeVersion}
+	ErrInternal    = &Error{Code: CodeError}
+	ErrInvalid     = &Error{Code: CodeInvalid}
+	ErrNotFound    = &Error{Code: CodeNotFound}
+	ErrExists      = &Error{Code: CodeExists}
+	ErrNoMem       = &Error{Code: CodeNoMem}
+	ErrBusy        = &Error{Code: CodeBusy}
+	ErrCallback    = &Error{Code: CodeCallback}
+	ErrState       = &Error{Code: CodeState}
+	ErrDenied      = &Error{Code: CodeDenied}
+	ErrCorrupt     = &Error{Code: CodeCorrupt}
+	ErrVersion     = &Error{Code: CodeVersion}
+	ErrUnsupported = &Error{Code: CodeUnsupported}
 )
 
 // ErrClosed is returned by every call on an Engine after Close.

@@ -137,6 +137,16 @@ func startSeedEngagement(t *testing.T, e *siren.Engine) siren.ID {
 }
 
 // The README's host: the seed escalation pages at minutes 0, 5, 10 and 15.
+// meson runs these tests against full builds only.
+func TestBuildFeatures(t *testing.T) {
+	if got, want := siren.BuildFeatures(), siren.FeatureConfigImport|siren.FeatureRunbooks; got != want {
+		t.Fatalf("BuildFeatures() = %#x, want %#x", got, want)
+	}
+	if siren.CodeUnsupported.String() != "not in this build of siren" {
+		t.Fatalf("CodeUnsupported = %q", siren.CodeUnsupported.String())
+	}
+}
+
 func TestSeedWalkthrough(t *testing.T) {
 	h := &manualHost{now: t0}
 	e := newEngine(t, h)

@@ -63,6 +63,16 @@ SIREN_EXTERN const char *siren_version(void);
  * spell it. Bindings compare it with the version they were written for. */
 SIREN_EXTERN int siren_version_number(void);
 
+/* Optional features, as bits of siren_build_features(). A build may leave a
+ * feature out to be smaller (meson options config_import and runbooks); its
+ * functions are still there, and return SIREN_EUNSUPPORTED. */
+#define SIREN_FEATURE_CONFIG_IMPORT 0x1u /* siren_config_load() */
+#define SIREN_FEATURE_RUNBOOKS 0x2u      /* siren_runbook_*, siren_execution_*, siren_action_result() */
+
+/* The SIREN_FEATURE_* bits of the features this build of the library has.
+ * Bindings and hosts ask it instead of probing for SIREN_EUNSUPPORTED. */
+SIREN_EXTERN unsigned int siren_build_features(void);
+
 /* ------------------------------------------------------------------ errors */
 
 enum {
@@ -77,7 +87,9 @@ enum {
   SIREN_ESTATE = -8,    /* not possible in the object's current state */
   SIREN_EDENIED = -9,   /* wrong, expired or exhausted code */
   SIREN_ECORRUPT = -10, /* a record or document is damaged */
-  SIREN_EVERSION = -11  /* a struct or host table version siren does not know */
+  SIREN_EVERSION = -11, /* a struct or host table version siren does not know */
+  SIREN_EUNSUPPORTED = -12 /* this build of siren left the feature out (see
+                              siren_build_features) */
 };
 
 /* A short static description of an error code ("not found"). Never NULL; an
@@ -434,7 +446,11 @@ SIREN_EXTERN int siren_open_report_init(siren_open_report *r, unsigned int versi
  *
  * Errors: SIREN_EINVAL (arguments, no storage_next), SIREN_EVERSION,
  * SIREN_ENOMEM, SIREN_ECALLBACK (storage_next failed as a call, as opposed
- * to returning a damaged record). On error *out is NULL. A failed re-announce
+ * to returning a damaged record), SIREN_EUNSUPPORTED (a record of a feature
+ * this build left out, such as a runbook record in a build without runbooks:
+ * the stream is not damaged and must not be cut; report says where, with
+ * stop_code SIREN_EUNSUPPORTED and a static stop_reason). On error *out is
+ * NULL. A failed re-announce
  * (notify) leaves the engine open and returns SIREN_ECALLBACK with *out set:
  * the page gets its automatic ERROR receipt as in siren_engine_advance().
  */
@@ -1785,6 +1801,14 @@ SIREN_EXTERN int siren_analysis_action_item_at(siren_action_item *out, siren_eng
  * aws:runCommand, host-defined names, ...) to the host through notify
  * (SIREN_NOTIFY_ACTION) with its inputs resolved; the host reports the
  * outcome with siren_action_result().
+ *
+ * In a build without runbooks (siren_build_features() lacks
+ * SIREN_FEATURE_RUNBOOKS) every function of this section returns
+ * SIREN_EUNSUPPORTED (siren_runbook_count() 0, siren_runbook_name_at()
+ * NULL, siren_exec_status_name() still names statuses); a response plan
+ * naming a runbook still starts incidents (its runbook is never found:
+ * "runbook.pending"), and siren_engine_open() refuses a record stream that
+ * holds runbook records.
  */
 
 /*
@@ -2079,7 +2103,9 @@ SIREN_EXTERN int siren_config_result_init(siren_config_result *r, unsigned int v
  * result may be NULL; a version 1 result is filled without response_plans.
  * Errors: SIREN_EINVAL (a problem; nothing changed), SIREN_ENOMEM,
  * SIREN_ECALLBACK / storage failure part-way: what was created (response
- * plans included) is deleted again (best effort) and the problems say so.
+ * plans included) is deleted again (best effort) and the problems say so;
+ * SIREN_EUNSUPPORTED in a build without configuration import
+ * (SIREN_FEATURE_CONFIG_IMPORT): nothing read, result all 0.
  */
 SIREN_EXTERN int siren_config_load(siren_config_result *result, siren_engine *engine,
                                    const char *text, size_t length);

@@ -143,9 +143,17 @@ static inline siren_engine *fz_reopen(fz_host *h, const fz_records *recs, siren_
   int rc = siren_engine_open(&e, &t, NULL, h, rep);
   h->in = NULL;
   if (getenv("FZ_DEBUG")) fprintf(stderr, "snapshot: %d %s\n", rc, siren_errmsg(e));
-  FZ_CHECK(rc == SIREN_OK || rc == SIREN_ENOMEM || rc == SIREN_ECALLBACK);
+  /* A build without runbooks refuses a stream with runbook records. */
+  int refused = rc == SIREN_EUNSUPPORTED && !(siren_build_features() & SIREN_FEATURE_RUNBOOKS);
+  FZ_CHECK(rc == SIREN_OK || rc == SIREN_ENOMEM || rc == SIREN_ECALLBACK || refused);
   if (rc == SIREN_ENOMEM) {
     FZ_CHECK(e == NULL);
+    return NULL;
+  }
+  if (refused) {
+    FZ_CHECK(e == NULL);
+    FZ_CHECK(rep->stopped && rep->stop_code == rc && rep->stop_index == rep->records);
+    FZ_CHECK(rep->stop_index < recs->n && rep->bytes == recs->off[rep->stop_index]);
     return NULL;
   }
   FZ_CHECK(e != NULL);

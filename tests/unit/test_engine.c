@@ -217,7 +217,8 @@ static void strerror_names_every_code(void **state) {
   (void)state;
   const int codes[] = {SIREN_OK,     SIREN_ERROR,    SIREN_EINVAL,   SIREN_ENOTFOUND,
                        SIREN_EEXISTS, SIREN_ENOMEM,  SIREN_EBUSY,    SIREN_ECALLBACK,
-                       SIREN_ESTATE, SIREN_EDENIED,  SIREN_ECORRUPT, SIREN_EVERSION};
+                       SIREN_ESTATE, SIREN_EDENIED,  SIREN_ECORRUPT, SIREN_EVERSION,
+                       SIREN_EUNSUPPORTED};
   const size_t n = sizeof codes / sizeof codes[0];
   for (size_t i = 0; i < n; i++) {
     const char *s = siren_strerror(codes[i]);
@@ -228,7 +229,7 @@ static void strerror_names_every_code(void **state) {
   }
   /* The header's own example. */
   assert_string_equal(siren_strerror(SIREN_ENOTFOUND), "not found");
-  const int unknown[] = {1, 42, -12, -100, INT32_MIN, INT32_MAX};
+  const int unknown[] = {1, 42, -13, -100, INT32_MIN, INT32_MAX};
   for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
     assert_string_equal(siren_strerror(unknown[i]), "unknown error");
 }

@@ -20,11 +20,12 @@ zones come from the system's zoneinfo unless the host has a load_zone of its
 own (:func:`siren.host.load_system_zone`).
 """
 from ._ffi import LibraryVersionError, WRITTEN_FOR
-from .engine import (Analysis, Channel, Contact, Engagement, Engine, Execution, Incident, Page,
-                     Runbook, record_check, strerror, version, version_number)
+from .engine import (FEATURE_CONFIG_IMPORT, FEATURE_RUNBOOKS, Analysis, Channel, Contact,
+                     Engagement, Engine, Execution, Incident, Page, Runbook, build_features,
+                     record_check, strerror, version, version_number)
 from .errors import (BusyError, CallbackError, ConfigError, CorruptError, DeniedError,
                      ExistsError, InternalError, InvalidError, NoMemoryError, NotFoundError,
-                     SirenError, StateError, VersionError)
+                     SirenError, StateError, UnsupportedError, VersionError)
 from .types import *  # noqa: F401,F403 (enums and dataclasses)
 from .types import NO_DEADLINE
 

@@ -413,6 +413,7 @@ I = c_int
 _PROTOTYPES = {
     "siren_version": (c_char_p, []),
     "siren_version_number": (I, []),
+    "siren_build_features": (c_uint, []),
     "siren_strerror": (c_char_p, [I]),
     "siren_event_type_name": (c_char_p, [c_enum]),
     "siren_receipt_type_name": (c_char_p, [c_enum]),

@@ -87,6 +87,16 @@ def version_number() -> int:
     return int(lib.siren_version_number())
 
 
+FEATURE_CONFIG_IMPORT = 0x1  # SIREN_FEATURE_CONFIG_IMPORT: Engine.load_config
+FEATURE_RUNBOOKS = 0x2       # SIREN_FEATURE_RUNBOOKS: runbooks and executions
+
+
+def build_features() -> int:
+    """The FEATURE_* bits this build of libsiren has (siren_build_features());
+    what it leaves out raises UnsupportedError."""
+    return int(lib.siren_build_features())
+
+
 def record_check(record: bytes) -> int:
     """Checks one stored record (length, version, checksum) and returns its
     type. Raises CorruptError or VersionError."""

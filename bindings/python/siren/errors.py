@@ -82,6 +82,12 @@ class VersionError(SirenError):
     code = -11
 
 
+class UnsupportedError(SirenError):
+    """SIREN_EUNSUPPORTED: this build of siren left the feature out (see
+    siren_build_features())."""
+    code = -12
+
+
 class ConfigError(InvalidError):
     """A configuration document or runbook was refused; ``problems`` lists
     every problem siren found (siren_config_problems(), one per line)."""
@@ -95,7 +101,8 @@ class ConfigError(InvalidError):
 _BY_CODE: Dict[int, Type[SirenError]] = {
     cls.code: cls for cls in (InternalError, InvalidError, NotFoundError, ExistsError,
                               NoMemoryError, BusyError, CallbackError, StateError,
-                              DeniedError, CorruptError, VersionError)
+                              DeniedError, CorruptError, VersionError,
+                              UnsupportedError)
 }
 
 

@@ -18,6 +18,12 @@ class LibraryVersionTest(unittest.TestCase):
         self.assertEqual(siren.version_number(), _ffi.WRITTEN_FOR)
         self.assertEqual(siren.version(), "%d.%d.%d" % (_ffi.WRITTEN_FOR // 10000, _ffi.WRITTEN_FOR // 100 % 100, _ffi.WRITTEN_FOR % 100))
 
+    def test_build_features(self):
+        # meson runs these tests against full builds only.
+        self.assertEqual(siren.build_features(),
+                         siren.FEATURE_CONFIG_IMPORT | siren.FEATURE_RUNBOOKS)
+        self.assertIs(siren.errors.error_class(-12), siren.UnsupportedError)
+
     def test_check_version(self):
         w = _ffi.WRITTEN_FOR
         _ffi.check_version(w)

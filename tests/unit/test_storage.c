@@ -1,0 +1,214 @@
+/*
+ * The engine's storage helpers: chunked arrays (src/util/mem.c) and the
+ * string packs that share bytes (src/timeline.c). The memory benchmark's
+ * per-incident figure rests on both, so their edge cases are pinned here:
+ * chunk boundaries, allocation failure at every step, and which strings
+ * share which bytes.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* A counting allocator that can fail its k-th request (k = 0: never). */
+typedef struct counter {
+  size_t live, calls, fail_at;
+} counter;
+
+static void *c_alloc(size_t n, void *ud) {
+  counter *c = ud;
+  if (++c->calls == c->fail_at) return NULL;
+  size_t *p = malloc(n + sizeof(size_t) * 2);
+  if (!p) return NULL;
+  p[0] = n;
+  c->live += n;
+  return p + 2;
+}
+static void *c_realloc(void *q, size_t n, void *ud) {
+  counter *c = ud;
+  if (!q) return c_alloc(n, ud);
+  if (++c->calls == c->fail_at) return NULL;
+  size_t *p = (size_t *)q - 2, old = p[0];
+  size_t *r = realloc(p, n + sizeof(size_t) * 2);
+  if (!r) return NULL;
+  r[0] = n;
+  c->live = c->live - old + n;
+  return r + 2;
+}
+static void c_free(void *q, void *ud) {
+  counter *c = ud;
+  if (!q) return;
+  size_t *p = (size_t *)q - 2;
+  c->live -= p[0];
+  free(p);
+}
+
+static sr_mem mem_of(counter *c) {
+  sr_mem m = {c_alloc, c_realloc, c_free, c};
+  return m;
+}
+
+typedef struct item {
+  uint32_t v;
+  char pad[20];
+} item;
+
+static void chunks_hold_every_element_across_boundaries(void **state) {
+  (void)state;
+  counter c = {0, 0, 0};
+  sr_mem m = mem_of(&c);
+  item **t = NULL;
+  size_t cap = 0;
+  assert_int_equal(sr_chunks_grow(&m, (void ***)&t, &cap, 1, sizeof(item)), 0);
+  assert_int_equal(cap, 8); /* small engines stay small */
+  size_t n = 0;
+  item *first_of_chunk1 = NULL;
+  for (size_t want = 2; want <= 5 * SR_CHUNK + 3; want = want * 3 / 2 + 1) {
+    assert_int_equal(sr_chunks_grow(&m, (void ***)&t, &cap, want, sizeof(item)), 0);
+    assert_true(cap >= want);
+    /* Never more than one chunk (or the first chunk's doubling) ahead. */
+    assert_true(cap < want + SR_CHUNK || cap <= SR_CHUNK);
+    for (; n < want; n++) SR_AT(t, n).v = (uint32_t)(n * 2654435761u);
+    if (!first_of_chunk1 && n > SR_CHUNK) first_of_chunk1 = &SR_AT(t, SR_CHUNK);
+  }
+  for (size_t i = 0; i < n; i++) assert_int_equal(SR_AT(t, i).v, (uint32_t)(i * 2654435761u));
+  /* Once the first chunk is full size, elements never move. */
+  assert_ptr_equal(first_of_chunk1, &SR_AT(t, SR_CHUNK));
+  /* The bytes held are the elements' plus a table of chunk pointers. */
+  size_t chunks = (cap + SR_CHUNK - 1) / SR_CHUNK;
+  assert_true(c.live >= cap * sizeof(item));
+  assert_true(c.live <= cap * sizeof(item) + 2 * chunks * sizeof(void *) + sizeof(void *));
+  sr_chunks_free(&m, (void **)t, cap);
+  assert_int_equal(c.live, 0);
+}
+
+static void chunks_survive_allocation_failure_at_every_step(void **state) {
+  (void)state;
+  size_t failures = 0;
+  for (size_t k = 1;; k++) {
+    counter c = {0, 0, 0};
+    sr_mem m = mem_of(&c);
+    item **t = NULL;
+    size_t cap = 0, n = 0;
+    int failed = 0;
+    c.fail_at = k;
+    for (size_t want = 1; want <= 4 * SR_CHUNK; want += 300) {
+      size_t before = cap;
+      if (sr_chunks_grow(&m, (void ***)&t, &cap, want, sizeof(item))) {
+        failed = 1;
+        /* As it was, or with more room: never less. */
+        assert_true(cap >= before);
+        continue;
+      }
+      for (; n < want; n++) SR_AT(t, n).v = (uint32_t)n;
+    }
+    for (size_t i = 0; i < n; i++) assert_int_equal(SR_AT(t, i).v, (uint32_t)i);
+    sr_chunks_free(&m, (void **)t, cap);
+    assert_int_equal(c.live, 0);
+    if (!failed) break;
+    failures++;
+  }
+  assert_true(failures >= 5); /* table, first chunk, its doublings, later chunks */
+}
+
+static void chunks_refuse_overflow(void **state) {
+  (void)state;
+  counter c = {0, 0, 0};
+  sr_mem m = mem_of(&c);
+  item **t = NULL;
+  size_t cap = 0;
+  assert_int_equal(sr_chunks_grow(&m, (void ***)&t, &cap, SIZE_MAX, sizeof(item)), -1);
+  assert_int_equal(sr_chunks_grow(&m, (void ***)&t, &cap, 10, SIZE_MAX / 16), -1);
+  assert_int_equal(cap, 0);
+  sr_chunks_free(&m, (void **)t, cap);
+  assert_int_equal(c.live, 0);
+}
+
+static int inside(const char *p, char *const *pack, size_t n, size_t bytes) {
+  return p >= (const char *)(pack + n) && p < (const char *)pack + bytes;
+}
+
+static void suffix_pack_shares_endings(void **state) {
+  (void)state;
+  counter c = {0, 0, 0};
+  sr_mem m = mem_of(&c);
+  const char *v[] = {"siren:incident/HostDown/7",
+                     "HostDown",
+                     "aws.ec2",
+                     "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+                     "",
+                     "aws.ec2:arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+                     "Down",
+                     "HostDown"};
+  size_t n = sizeof v / sizeof v[0];
+  char **p = sr_pack_suffixes(&m, v, n);
+  assert_non_null(p);
+  size_t bytes = c.live;
+  for (size_t i = 0; i < n; i++) assert_string_equal(p[i], v[i]);
+  /* The trigger ARN is the end of the dedupe string, "" the end of anything,
+   * "Down" the end of "HostDown", and the second "HostDown" the first's. */
+  assert_ptr_equal(p[3], p[5] + strlen("aws.ec2:"));
+  assert_ptr_equal(p[6], p[1] + 4);
+  assert_ptr_equal(p[7], p[1]);
+  assert_true(inside(p[4], p, n, bytes));
+  /* Stored: the pointers, the ARN, "HostDown", "aws.ec2", the dedupe string. */
+  size_t want = n * sizeof(char *) + strlen(v[0]) + 1 + strlen(v[1]) + 1 + strlen(v[2]) + 1 +
+                strlen(v[5]) + 1;
+  assert_int_equal(bytes, want);
+  for (size_t i = 0; i < n; i++) assert_true(inside(p[i], p, n, bytes));
+  sr_free(&m, p);
+  assert_int_equal(c.live, 0);
+  /* No sharing possible: as sr_pack_cstr. */
+  const char *w[] = {"ab", "cd"};
+  p = sr_pack_suffixes(&m, w, 2);
+  assert_int_equal(c.live, 2 * sizeof(char *) + 6);
+  assert_string_equal(p[0], "ab");
+  assert_string_equal(p[1], "cd");
+  sr_free(&m, p);
+  c.fail_at = c.calls + 1;
+  assert_null(sr_pack_suffixes(&m, w, 2));
+  assert_int_equal(c.live, 0);
+}
+
+static void shared_pack_points_into_its_pool(void **state) {
+  (void)state;
+  counter c = {0, 0, 0};
+  sr_mem m = mem_of(&c);
+  const char *pool_src[] = {"siren:incident/P/1", "P", "Title"};
+  char **pool = sr_pack_cstr(&m, pool_src, 3);
+  size_t pool_bytes = c.live;
+  const char *v[] = {"P", "Title", "Summary", "", NULL, "siren:incident/P/1", "tok"};
+  char **p = sr_pack_shared(&m, v, 7, pool, 3);
+  assert_non_null(p);
+  assert_ptr_equal(p[0], pool[1]);
+  assert_ptr_equal(p[1], pool[2]);
+  assert_ptr_equal(p[5], pool[0]);
+  assert_string_equal(p[2], "Summary");
+  assert_string_equal(p[3], "");
+  assert_string_equal(p[4], "");
+  assert_string_equal(p[6], "tok");
+  /* Only what the pool lacks is copied. */
+  assert_int_equal(c.live - pool_bytes, 7 * sizeof(char *) + strlen("Summary") + 1 + 4);
+  sr_free(&m, p);
+  sr_free(&m, pool);
+  assert_int_equal(c.live, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(chunks_hold_every_element_across_boundaries),
+      cmocka_unit_test(chunks_survive_allocation_failure_at_every_step),
+      cmocka_unit_test(chunks_refuse_overflow),
+      cmocka_unit_test(suffix_pack_shares_endings),
+      cmocka_unit_test(shared_pack_points_into_its_pool),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
