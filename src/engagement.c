@@ -286,7 +286,7 @@ uint32_t sr_engagement_open(siren_engine *e, sr_rec *r, uint32_t ci, char **strs
   en->strs = strs;
   en->state = SIREN_ENGAGEMENT_ACTIVE;
   en->start = r->time;
-  en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
+  en->newest_page = en->first_run = en->last_run = SR_NONE;
   en->next_in_incident = SR_NONE;
   en->incident_ix = incident;
   if (en->strs[EN_TOKEN][0]) sr_map_put(&rt->tokens, en->strs[EN_TOKEN], i);
@@ -476,10 +476,11 @@ SIREN_EXTERN int siren_engagement_pages(siren_id *ids, size_t cap, size_t *total
   if (rc) return rc;
   sr_engagement *en = NULL;
   if ((rc = get_engagement(e, engagement, &en))) return rc;
-  size_t n = 0;
-  for (uint32_t p = en->first_page; p != SR_NONE; p = SR_AT(e->rt.pages, p).next_in_engagement, n++)
-    if (n < cap) ids[n] = (siren_id)p + 1;
-  *total = n;
+  /* Newest first in the list; listed oldest first. */
+  size_t k = en->page_count;
+  for (uint32_t p = en->newest_page; p != SR_NONE; p = SR_AT(e->rt.pages, p).next_in_engagement)
+    if (--k < cap) ids[k] = (siren_id)p + 1;
+  *total = en->page_count;
   return SIREN_OK;
 }
 

@@ -91,13 +91,10 @@ static void send_page(siren_engine *e, sr_rec *r, uint32_t run, uint32_t channel
   pg->retry_minutes = (uint8_t)retry_minutes;
   pg->retry_of = retry_of == SR_NONE ? 0 : retry_of + 1;
   pg->sent = r->time;
-  pg->next_in_engagement = pg->next_in_contact = pg->next_failed = SR_NONE;
+  pg->next_in_contact = pg->next_failed = SR_NONE;
   sr_code(e, r, pg->code);
-  if (en->last_page == SR_NONE)
-    en->first_page = pi;
-  else
-    SR_AT(rt->pages, en->last_page).next_in_engagement = pi;
-  en->last_page = pi;
+  pg->next_in_engagement = en->newest_page;
+  en->newest_page = pi;
   en->page_count++;
   if (c->last_page == SR_NONE)
     c->first_page = pi;

@@ -148,7 +148,7 @@ typedef struct sr_engagement {
   uint32_t root;
   uint32_t live_runs;
   uint32_t page_count;
-  uint32_t first_page, last_page;
+  uint32_t newest_page; /* pages link to older ones: adding one touches no other */
   uint32_t first_run, last_run;
   uint32_t incident_ix;       /* 1-based index of its incident, 0 = none */
   uint32_t next_in_incident;  /* SR_NONE at the end */

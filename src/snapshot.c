@@ -733,7 +733,7 @@ static int get_engagements(restore *x) {
     sr_engagement *en = &SR_AT(rt->engagements, rt->engagement_count);
     rt->engagement_count++;
     memset(en, 0, sizeof *en);
-    en->first_page = en->last_page = en->first_run = en->last_run = SR_NONE;
+    en->newest_page = en->first_run = en->last_run = SR_NONE;
     en->next_in_incident = SR_NONE;
     en->contact = get_ix(d, x->n[N_CONTACTS], "engagement contact");
     en->state = (uint8_t)get(d, SIREN_ENGAGEMENT_ACTIVE, SIREN_ENGAGEMENT_COMPLETED,
@@ -864,11 +864,8 @@ static int get_pages(restore *x) {
     if (ru->engagement != pg->engagement || ru->contact != contact)
       return corrupt(d, "page run");
     sr_engagement *en = &SR_AT(rt->engagements, pg->engagement);
-    if (en->last_page == SR_NONE)
-      en->first_page = (uint32_t)i;
-    else
-      SR_AT(rt->pages, en->last_page).next_in_engagement = (uint32_t)i;
-    en->last_page = (uint32_t)i;
+    pg->next_in_engagement = en->newest_page;
+    en->newest_page = (uint32_t)i;
     en->page_count++;
     sr_contact *c = &e->contacts[contact];
     if (c->last_page == SR_NONE)
