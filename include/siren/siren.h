@@ -50,11 +50,11 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define SIREN_VERSION_MAJOR 0
-#define SIREN_VERSION_MINOR 3
+#define SIREN_VERSION_MINOR 4
 #define SIREN_VERSION_PATCH 0
-#define SIREN_VERSION_STRING "0.3.0"
+#define SIREN_VERSION_STRING "0.4.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
-#define SIREN_VERSION_NUMBER 300
+#define SIREN_VERSION_NUMBER 400
 
 /* The version of the library actually linked, as "MAJOR.MINOR.PATCH". Static
  * storage; never NULL. */

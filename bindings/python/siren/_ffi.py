@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 #: The library version this binding was written for (SIREN_VERSION_NUMBER).
-WRITTEN_FOR = 300
+WRITTEN_FOR = 400
 
 c_id = c_uint64
 c_enum = c_int
