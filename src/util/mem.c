@@ -90,6 +90,7 @@ int sr_chunks_grow(const sr_mem *m, void ***table, size_t *cap, size_t need, siz
     }
     void *p = sr_alloc(m, SR_CHUNK * elem);
     if (!p) return -1;
+    memset(p, 0, SR_CHUNK * elem); /* first touch now: see mem.h */
     (*table)[have] = p;
     *cap += SR_CHUNK;
   }

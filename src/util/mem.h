@@ -46,7 +46,11 @@ int sr_grow(const sr_mem *m, void **items, size_t *cap, size_t need, size_t elem
  * ahead of use (no doubling slack), and the host's allocator sees fixed-size
  * requests. Element i is SR_AT(table, i), an lvalue. The first chunk starts
  * small and doubles up to SR_CHUNK elements (small engines stay small); from
- * then on elements never move.
+ * then on elements never move. Full-size chunks are zeroed when allocated:
+ * their pages are first touched together there, not one by one by later
+ * operations (a first touch costs 10 µs on the VM siren is measured on, so
+ * this takes StartIncident's p99 from ~23 µs to ~15 µs; the allocation that
+ * adds a chunk pays for all its pages, raising p99.9 from ~70 µs to ~0.5 ms).
  */
 #define SR_CHUNK_SHIFT 10
 #define SR_CHUNK ((size_t)1 << SR_CHUNK_SHIFT)
