@@ -149,6 +149,22 @@ static int rec_ref(const sr_rec *r, size_t count, uint32_t *out) {
   return SIREN_OK;
 }
 
+/* Prepares the page's sr_page_x with room for extra more receipts: a copy of
+ * the current one (its note and receipt infos move over with the pointers),
+ * or a zeroed one. */
+static int prep_page_x(siren_engine *e, const sr_page *pg, uint32_t extra) {
+  uint32_t n = pg->x ? pg->x->receipt_count : 0;
+  if (n > UINT32_MAX - extra) return SIREN_ECORRUPT;
+  size_t have = sizeof(sr_page_x) + (size_t)n * sizeof(sr_receipt);
+  sr_page_x *x = sr_alloc(&e->mem, have + (size_t)extra * sizeof(sr_receipt));
+  if (!x) return SIREN_ENOMEM;
+  if (pg->x)
+    memcpy(x, pg->x, have);
+  else
+    memset(x, 0, sizeof *x);
+  return sr_prep_keep(e, x);
+}
+
 int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
   sr_runtime *rt = &e->rt;
   uint32_t i;
@@ -172,23 +188,21 @@ int sr_engagement_prepare(siren_engine *e, sr_rec *r) {
   case SR_REC_RECEIPT: {
     if (rec_ref(r, rt->page_count, &i) || r->int_count != 2 || r->str_count != 1)
       return SIREN_ECORRUPT;
-    sr_page *pg = &SR_AT(rt->pages, i);
-    /* Receipts are few per page: the array holds exactly what it needs. */
-    if (pg->receipt_count == UINT32_MAX) return SIREN_ECORRUPT;
-    sr_receipt *grown =
-        sr_realloc(&e->mem, pg->receipts, ((size_t)pg->receipt_count + 1) * sizeof(sr_receipt));
-    if (!grown) return SIREN_ENOMEM;
-    pg->receipts = grown;
+    const sr_page *pg = &SR_AT(rt->pages, i);
     if (sr_timer_reserve(e, 1)) return SIREN_ENOMEM;
-    return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
+    if (r->strs[0].n && sr_prep_str(e, &r->strs[0])) return SIREN_ENOMEM;
+    return prep_page_x(e, pg, 1);
   }
   case SR_REC_ACCEPT:
-    if (rec_ref(r, rt->page_count, &i) || r->str_count != 1) return SIREN_ECORRUPT;
+    /* The API refuses a second acceptance; a stream that holds one is damaged. */
+    if (rec_ref(r, rt->page_count, &i) || r->str_count != 1 || SR_AT(rt->pages, i).is_accepted)
+      return SIREN_ECORRUPT;
     /* Timeline: the acceptance and completions; an acknowledgement timeout. */
     if (sr_tl_reserve(e, 2 + SR_AT(rt->engagements, SR_AT(rt->pages, i).engagement).live_runs) ||
         sr_timer_reserve(e, 1))
       return SIREN_ENOMEM;
-    return r->strs[0].n ? sr_prep_str(e, &r->strs[0]) : SIREN_OK;
+    if (r->strs[0].n && sr_prep_str(e, &r->strs[0])) return SIREN_ENOMEM;
+    return SR_AT(rt->pages, i).x ? SIREN_OK : prep_page_x(e, &SR_AT(rt->pages, i), 0);
   case SR_REC_TIMER: {
     if (r->int_count != 3) return SIREN_ECORRUPT;
     size_t runs = 0, pages = 0;
@@ -247,13 +261,18 @@ static void commit_receipt(siren_engine *e, sr_rec *r, uint32_t i) {
   sr_runtime *rt = &e->rt;
   sr_page *pg = &SR_AT(rt->pages, i);
   uint8_t type = (uint8_t)r->ints[1];
-  sr_receipt *rc = &pg->receipts[pg->receipt_count++];
+  char *info = r->strs[0].n ? sr_prep_take(e, 0) : NULL;
+  /* The prepared copy, with room for this receipt, replaces the old. */
+  sr_page_x *x = sr_prep_take(e, r->strs[0].n ? 1 : 0);
+  sr_free(&e->mem, pg->x);
+  pg->x = x;
+  sr_receipt *rc = &x->receipts[x->receipt_count++];
   rc->type = type;
   rc->time = r->time;
-  rc->info = r->strs[0].n ? sr_prep_take(e, 0) : NULL;
+  rc->info = info;
   if (pg->failed_queued) unlink_failed(rt, i);
-  if (type == SIREN_RECEIPT_DELIVERED && !pg->delivered) pg->delivered = r->time;
-  if (type == SIREN_RECEIPT_READ && !pg->read) pg->read = r->time;
+  if (type == SIREN_RECEIPT_DELIVERED && !x->delivered) x->delivered = r->time;
+  if (type == SIREN_RECEIPT_READ && !x->read) x->read = r->time;
   siren_event ev;
   page_event(e, &ev, SIREN_EVENT_PAGE_RECEIPT, r->time, i);
   ev.reason = siren_receipt_type_name((siren_receipt_type)type);
@@ -336,9 +355,11 @@ void sr_engagement_commit(siren_engine *e, sr_rec *r) {
   case SR_REC_ACCEPT: {
     rec_ref(r, rt->page_count, &i);
     sr_page *pg = &SR_AT(rt->pages, i);
+    char *note = r->strs[0].n ? sr_prep_take(e, 0) : NULL;
+    if (!pg->x) pg->x = sr_prep_take(e, r->strs[0].n ? 1 : 0);
     pg->is_accepted = 1;
-    pg->accepted = r->time;
-    pg->note = r->strs[0].n ? sr_prep_take(e, 0) : NULL;
+    pg->x->accepted = r->time;
+    pg->x->note = note;
     pg->retry_pending = 0;
     siren_event ev;
     page_event(e, &ev, SIREN_EVENT_PAGE_ACCEPTED, r->time, i);
@@ -377,10 +398,11 @@ void sr_runtime_free(siren_engine *e, sr_runtime *rt) {
   }
   for (size_t i = 0; i < rt->run_count; i++) sr_plan_release(e, SR_AT(rt->runs, i).plan);
   for (size_t i = 0; i < rt->page_count; i++) {
-    sr_page *pg = &SR_AT(rt->pages, i);
-    for (size_t k = 0; k < pg->receipt_count; k++) sr_free(&e->mem, pg->receipts[k].info);
-    sr_free(&e->mem, pg->receipts);
-    sr_free(&e->mem, pg->note);
+    sr_page_x *x = SR_AT(rt->pages, i).x;
+    if (!x) continue;
+    for (size_t k = 0; k < x->receipt_count; k++) sr_free(&e->mem, x->receipts[k].info);
+    sr_free(&e->mem, x->note);
+    sr_free(&e->mem, x);
   }
   sr_chunks_free(&e->mem, (void **)rt->engagements, rt->engagement_cap);
   sr_chunks_free(&e->mem, (void **)rt->runs, rt->run_cap);
@@ -440,11 +462,12 @@ SIREN_EXTERN int siren_page_get(siren_page_info *out, siren_engine *e, siren_id 
   out->stage = pg->stage;
   out->essential = ru->essential;
   out->sent_time = pg->sent;
-  out->delivered_time = pg->delivered;
-  out->read_time = pg->read;
-  out->accepted_time = pg->is_accepted ? pg->accepted : 0;
-  out->accept_note = pg->note ? pg->note : "";
-  out->receipt_count = (uint32_t)pg->receipt_count;
+  const sr_page_x *x = pg->x;
+  out->delivered_time = x ? x->delivered : 0;
+  out->read_time = x ? x->read : 0;
+  out->accepted_time = x && pg->is_accepted ? x->accepted : 0;
+  out->accept_note = x && x->note ? x->note : "";
+  out->receipt_count = x ? x->receipt_count : 0;
   return SIREN_OK;
 }
 
@@ -457,10 +480,12 @@ SIREN_EXTERN int siren_page_receipt_at(siren_receipt_info *out, siren_engine *e,
     return sr_err(e, SIREN_EVERSION, "siren_receipt_info version %u", out->version);
   sr_page *pg = NULL;
   if ((rc = get_page(e, page, &pg))) return rc;
-  if (i >= pg->receipt_count) return sr_err(e, SIREN_ENOTFOUND, "page has no receipt %u", i);
-  out->type = (siren_receipt_type)pg->receipts[i].type;
-  out->time = pg->receipts[i].time;
-  out->info = pg->receipts[i].info ? pg->receipts[i].info : "";
+  if (!pg->x || i >= pg->x->receipt_count)
+    return sr_err(e, SIREN_ENOTFOUND, "page has no receipt %u", i);
+  const sr_receipt *got = &pg->x->receipts[i];
+  out->type = (siren_receipt_type)got->type;
+  out->time = got->time;
+  out->info = got->info ? got->info : "";
   return SIREN_OK;
 }
 

@@ -114,26 +114,35 @@ typedef struct sr_receipt {
   char *info;
 } sr_receipt;
 
-/* 96 bytes: a busy engine holds millions. Its contact is its run's
- * (SR_PAGE_CONTACT). */
+/* What a page gathers after it is sent. Most pages never get a receipt or an
+ * acceptance, so this is allocated at the first: a receipt's prepare builds
+ * a copy with room for one more, and its commit swaps it in. All zero when
+ * a page has none (sr_page.x NULL). */
+typedef struct sr_page_x {
+  int64_t delivered, read, accepted;
+  char *note;
+  uint32_t receipt_count;
+  sr_receipt receipts[]; /* receipt_count of them, exactly */
+} sr_page_x;
+
+/* 64 bytes, one cache line: a busy engine holds millions, and sending one
+ * writes a new one. Its contact is its run's (SR_PAGE_CONTACT). */
 typedef struct sr_page {
   uint32_t engagement, run, channel;
   uint32_t retry_of; /* page index + 1, 0 = not a retry */
   uint32_t next_in_engagement, next_in_contact;
   uint32_t next_failed; /* notify failed: list of pages awaiting an ERROR receipt */
-  uint32_t receipt_count; /* receipts holds exactly this many */
   uint16_t stage;         /* < SR_MAX_STAGES */
   uint8_t retry_minutes;  /* 0-60 */
   uint8_t is_accepted;
   uint8_t retry_pending;
   uint8_t failed_queued;
-  int64_t sent, delivered, read, accepted;
+  int64_t sent;
   char code[8];
-  char *note;
-  sr_receipt *receipts;
+  sr_page_x *x; /* NULL until a receipt or acceptance */
 } sr_page;
 #define SR_PAGE_CONTACT(e, pg) (SR_AT((e)->rt.runs, (pg)->run).contact)
-_Static_assert(sizeof(void *) != 8 || sizeof(sr_page) == 96, "sr_page grew");
+_Static_assert(sizeof(void *) != 8 || sizeof(sr_page) == 64, "sr_page grew");
 
 typedef struct sr_engagement {
   uint32_t contact;

@@ -77,7 +77,7 @@ static uint32_t reannounce(siren_engine *e) {
   uint32_t n = 0;
   for (size_t i = 0; i < e->rt.page_count; i++) {
     const sr_page *pg = &SR_AT(e->rt.pages, i);
-    if (pg->receipt_count || pg->is_accepted || pg->failed_queued ||
+    if ((pg->x && pg->x->receipt_count) || pg->is_accepted || pg->failed_queued ||
         SR_AT(e->rt.engagements, pg->engagement).state != SIREN_ENGAGEMENT_ACTIVE)
       continue;
     sr_page_announce(e, (uint32_t)i, pg->sent);

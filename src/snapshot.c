@@ -255,18 +255,21 @@ static void put_runtime(wr *w, const plan_table *t) {
     wu(w, pg->stage);
     wu(w, pg->retry_minutes);
     wu(w, pg->retry_of);
+    /* No sr_page_x is the same as an all-zero one. */
+    static const sr_page_x none;
+    const sr_page_x *px = pg->x ? pg->x : &none;
     wi(w, pg->sent);
-    wi(w, pg->delivered);
-    wi(w, pg->read);
-    wi(w, pg->accepted);
+    wi(w, px->delivered);
+    wi(w, px->read);
+    wi(w, px->accepted);
     wu(w, pg->is_accepted);
     wu(w, pg->retry_pending);
-    wu(w, pg->note != NULL);
-    wu(w, pg->receipt_count);
+    wu(w, px->note != NULL);
+    wu(w, px->receipt_count);
     ws(w, pg->code);
-    if (pg->note) ws(w, pg->note);
-    for (size_t k = 0; k < pg->receipt_count; k++) {
-      const sr_receipt *rc = &pg->receipts[k];
+    if (px->note) ws(w, px->note);
+    for (size_t k = 0; k < px->receipt_count; k++) {
+      const sr_receipt *rc = &px->receipts[k];
       wu(w, rc->type);
       wi(w, rc->time);
       wu(w, rc->info != NULL);
@@ -839,22 +842,24 @@ static int get_pages(restore *x) {
     pg->retry_minutes = (uint8_t)get(d, 0, 60, "page retry interval");
     pg->retry_of = (uint32_t)get(d, 0, (int64_t)i, "page retry of");
     pg->sent = get_any(d);
-    pg->delivered = get_any(d);
-    pg->read = get_any(d);
-    pg->accepted = get_any(d);
+    int64_t delivered = get_any(d), read = get_any(d), accepted = get_any(d);
     pg->is_accepted = get_flag(d, "page accepted");
     pg->retry_pending = get_flag(d, "page retry pending");
     uint8_t has_note = get_flag(d, "page note");
-    size_t receipts = get_count(d, UINT32_MAX, "page receipts");
+    size_t receipts = get_count(d, UINT32_MAX - 1, "page receipts");
     get_code(d, pg->code);
-    if (has_note) pg->note = get_dup(d);
     if (d->rc) return d->rc;
-    if (receipts) {
-      pg->receipts = sr_calloc(&e->mem, receipts, sizeof *pg->receipts);
-      if (!pg->receipts) return nomem(d);
+    if (delivered || read || accepted || has_note || receipts) {
+      pg->x = sr_calloc(&e->mem, 1, sizeof(sr_page_x) + receipts * sizeof(sr_receipt));
+      if (!pg->x) return nomem(d);
+      pg->x->delivered = delivered;
+      pg->x->read = read;
+      pg->x->accepted = accepted;
     }
+    if (has_note) pg->x->note = get_dup(d);
+    if (d->rc) return d->rc;
     for (size_t k = 0; k < receipts && !d->rc; k++) {
-      sr_receipt *rc = &pg->receipts[pg->receipt_count++];
+      sr_receipt *rc = &pg->x->receipts[pg->x->receipt_count++];
       rc->type = (uint8_t)get(d, SIREN_RECEIPT_SENT, SIREN_RECEIPT_STOP, "receipt type");
       rc->time = get_any(d);
       if (get_flag(d, "receipt info")) rc->info = get_dup(d);

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "internal.h"
 #include "testhost.h"
 
 #define MIN INT64_C(60000)
@@ -941,6 +942,58 @@ static void failing_append_then_retry(void **state) {
   ta.records = NULL;
 }
 
+/* The API refuses a second acceptance of a page, so a stream holding one was
+ * not written by siren: replay stops before it (and does not overwrite, or
+ * leak, the first acceptance's note), and the page keeps the first. */
+static void second_acceptance_stops_replay(void **state) {
+  (void)state;
+  static th_host a, b; /* large: not on the stack */
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  siren_engine *e = th_engine(&a, 1, 0);
+  assert_int_equal(s_contact_ir(e, &a), SIREN_OK);
+  assert_int_equal(s_email_ir(e, &a), SIREN_OK);
+  assert_int_equal(s_sms_ir(e, &a), SIREN_OK);
+  assert_int_equal(th_personal_plan(e, "incident-responder"), SIREN_OK);
+  siren_engagement_params p = SIREN_ENGAGEMENT_PARAMS_INIT;
+  p.contact = "incident-responder";
+  p.sender = "monitor";
+  p.subject = "disk full";
+  p.content = "disk full on i-0abc";
+  siren_id id = 0;
+  assert_int_equal(siren_engagement_start(&id, e, &p), SIREN_OK);
+  assert_int_equal(
+      siren_page_accept(e, 1, SIREN_ACCEPT_READ, NULL, SIREN_ACCEPT_IGNORE, "first"), SIREN_OK);
+  assert_int_equal(
+      siren_page_accept(e, 1, SIREN_ACCEPT_READ, NULL, SIREN_ACCEPT_IGNORE, "again"), SIREN_ESTATE);
+  uint64_t good = siren_engine_record_count(e);
+  sr_rec r;
+  sr_rec_init(&r, SR_REC_ACCEPT);
+  r.seq = e->seq + 1;
+  r.time = a.now;
+  assert_int_equal(sr_rec_int(&e->mem, &r, 1), SIREN_OK);
+  assert_int_equal(sr_rec_int(&e->mem, &r, SIREN_ACCEPT_READ), SIREN_OK);
+  assert_int_equal(sr_rec_str(&e->mem, &r, "second"), SIREN_OK);
+  assert_int_equal(sr_store(e, &r), SIREN_OK);
+  sr_rec_free(&e->mem, &r);
+  siren_engine_free(e);
+
+  siren_open_report rep = SIREN_OPEN_REPORT_INIT;
+  siren_engine *e2 = NULL;
+  assert_int_equal(th_open(&b, a.records, a.records_len, 0, &rep, &e2), SIREN_OK);
+  assert_non_null(e2);
+  assert_int_equal(rep.stopped, 1);
+  assert_int_equal(rep.stop_code, SIREN_ECORRUPT);
+  assert_int_equal(rep.records, good);
+  siren_page_info pi = SIREN_PAGE_INFO_INIT;
+  assert_int_equal(siren_page_get(&pi, e2, 1), SIREN_OK);
+  assert_string_equal(pi.accept_note, "first");
+  assert_int_equal(pi.accepted_time, a.now);
+  siren_engine_free(e2);
+  free(a.records);
+  free(b.records);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(crash_after_every_record),
@@ -949,6 +1002,7 @@ int main(void) {
       cmocka_unit_test(open_under_allocation_failure),
       cmocka_unit_test(sealed_records_round_trip),
       cmocka_unit_test(failing_append_then_retry),
+      cmocka_unit_test(second_acceptance_stops_replay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
