@@ -507,6 +507,9 @@ int sr_timer_valid(const siren_engine *e, const sr_timer *t);
 /* Drops stale timers from the top; returns the top or NULL. */
 const sr_timer *sr_timer_peek(siren_engine *e);
 void sr_timer_pop(siren_engine *e);
+/* Restores the heap order of the whole queue (after a snapshot restore,
+ * which takes the timers in whatever order they were written). */
+void sr_timer_heapify(siren_engine *e);
 
 /* contact.c */
 sr_contact *sr_contact_find(siren_engine *e, const char *alias, uint32_t *index);

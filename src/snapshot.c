@@ -41,7 +41,7 @@
  *   pages: engagement, run, contact, channel, stage, retry minutes, retry of,
  *     sent, delivered, read, accepted, is accepted, retry pending, has note,
  *     receipts, "code", ("note"); per receipt: type, time, has info, ("info")
- *   timers, in heap order: due, seq, ref, gen, kind
+ *   timers, in the writer's heap order (restore re-heaps): due, seq, ref, gen, kind
  *   failed pages, in list order
  *   response plans: present; when present, the integer and text counts of
  *     the plan in its RPLAN_SET layout (incident.c), then that layout: its
@@ -882,10 +882,6 @@ static int get_pages(restore *x) {
   return d->rc;
 }
 
-static int timer_before(const sr_timer *a, const sr_timer *b) {
-  return a->due < b->due || (a->due == b->due && a->order < b->order);
-}
-
 static int get_timers(restore *x) {
   rd *d = &x->d;
   siren_engine *e = d->e;
@@ -914,9 +910,13 @@ static int get_timers(restore *x) {
     if (seq >= rt->timer_seq) return corrupt(d, "timer sequence");
     t->order = seq << 8 | kind;
     t->ref = (uint32_t)ref;
-    if (i > 0 && timer_before(t, &rt->heap[(i - 1) / 2])) return corrupt(d, "timer order");
     rt->heap_count++;
   }
+  /* Written in the writer's heap order (a binary heap before 0.4, 4-ary
+   * since): whatever it was, the queue is put in this build's order. A
+   * valid 4-ary heap stays as it is, so a snapshot of the restored engine
+   * repeats the one restored. */
+  if (!d->rc) sr_timer_heapify(e);
   for (size_t i = 0; i < x->n[N_FAILED] && !d->rc; i++) {
     uint32_t p = get_ix(d, x->n[N_PAGES], "failed page");
     if (d->rc) return d->rc;
