@@ -1,5 +1,5 @@
 /*
- * Replay speed (meson benchmark): how fast siren_engine_open() rebuilds an
+ * Replay speed (meson test --benchmark): how fast siren_engine_open() rebuilds an
  * engine from its records.
  *
  * Workload: N open incidents (default 100000), each started from a response

@@ -1,5 +1,5 @@
 /*
- * Scheduling, memory and latency benchmarks (meson benchmark). Each prints
+ * Scheduling, memory and latency benchmarks (meson test --benchmark). Each prints
  * its figures and a ratio against a baseline measured in the same run.
  *
  *   bench_sched sched N    N engagements of a 2-stage escalation plan whose
