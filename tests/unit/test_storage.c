@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,6 +203,84 @@ static void shared_pack_points_into_its_pool(void **state) {
   assert_int_equal(c.live, 0);
 }
 
+/* ---- the memory budget, end to end ---- */
+
+static int64_t budget_now = INT64_C(1767603600000);
+static int b_clock(int64_t *now, void *ud) {
+  (void)ud;
+  *now = budget_now;
+  return 0;
+}
+static int b_notify(const siren_notification *n, void *ud) {
+  (void)n;
+  (void)ud;
+  return 0;
+}
+
+/* What the memory benchmark measures (bytes per open incident, counted
+ * through the engine's allocator, target 1 KiB), at a size the test suite
+ * can afford: a regression guard. The benchmark's figures at 100k and 1M
+ * are lower (less chunk slack). */
+static void an_open_incident_costs_under_1_kib(void **state) {
+  (void)state;
+  counter c = {0, 0, 0};
+  siren_host h;
+  siren_host_init(&h, SIREN_HOST_VERSION);
+  h.clock = b_clock;
+  h.notify = b_notify;
+  h.mem_alloc = c_alloc;
+  h.mem_realloc = c_realloc;
+  h.mem_free = c_free;
+  siren_engine *e = NULL;
+  assert_int_equal(siren_engine_new(&e, &h, NULL, &c), SIREN_OK);
+  assert_int_equal(siren_contact_create(e, "oncall", NULL, SIREN_CONTACT_PERSONAL), SIREN_OK);
+  assert_int_equal(siren_channel_create(e, "oncall", "mail", "EMAIL", "oncall@example.com",
+                                        SIREN_CHANNEL_ACTIVATED),
+                   SIREN_OK);
+  assert_int_equal(siren_channel_create(e, "oncall", "sms", "SMS", "+12065550100",
+                                        SIREN_CHANNEL_ACTIVATED),
+                   SIREN_OK);
+  siren_target t[2] = {SIREN_TARGET_INIT, SIREN_TARGET_INIT};
+  t[0].channel = "mail";
+  t[1].channel = "sms";
+  siren_stage st = SIREN_STAGE_INIT;
+  st.duration_minutes = 5;
+  st.target_count = 2;
+  st.targets = t;
+  siren_plan plan = SIREN_PLAN_INIT;
+  plan.stage_count = 1;
+  plan.stages = &st;
+  assert_int_equal(siren_contact_set_plan(e, "oncall", &plan), SIREN_OK);
+  static const char *const eng[] = {"oncall"};
+  siren_response_plan rp = SIREN_RESPONSE_PLAN_INIT;
+  rp.name = "HostDown";
+  rp.title = "Host down";
+  rp.impact = 2;
+  rp.engagement_count = 1;
+  rp.engagements = eng;
+  assert_int_equal(siren_response_plan_create(e, &rp), SIREN_OK);
+  size_t base = c.live;
+  const long n = getenv("SIREN_TESTS_QUICK") ? 2048 : 8192;
+  for (long i = 0; i < n; i++) {
+    char arn[64];
+    snprintf(arn, sizeof arn, "arn:aws:ec2:us-east-1:111122223333:instance/i-%08lx", i);
+    siren_incident_params ip = SIREN_INCIDENT_PARAMS_INIT;
+    ip.response_plan = "HostDown";
+    ip.trigger_source = "aws.ec2";
+    ip.trigger_arn = arn;
+    siren_id id = 0;
+    assert_int_equal(siren_incident_start(&id, NULL, e, &ip), SIREN_OK);
+  }
+  size_t pages = 0;
+  assert_int_equal(siren_contact_pages(NULL, 0, &pages, e, "oncall"), SIREN_OK);
+  assert_int_equal(pages, 2 * (size_t)n); /* each: one engagement, two pages */
+  double per = (double)(c.live - base) / (double)n;
+  print_message("%ld open incidents: %.0f bytes each\n", n, per);
+  assert_true(per <= 1024.0);
+  siren_engine_free(e);
+  assert_int_equal(c.live, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(chunks_hold_every_element_across_boundaries),
@@ -209,6 +288,7 @@ int main(void) {
       cmocka_unit_test(chunks_refuse_overflow),
       cmocka_unit_test(suffix_pack_shares_endings),
       cmocka_unit_test(shared_pack_points_into_its_pool),
+      cmocka_unit_test(an_open_incident_costs_under_1_kib),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
