@@ -594,6 +594,7 @@ char **sr_pack_cstr(const sr_mem *m, const char *const *v, size_t n);
  * ends its default dedupe string "source:arn"; "" ends every string) shares
  * that string's bytes. For packs that are never written to. */
 char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n);
+char **sr_pack_suffixes_str(const sr_mem *m, const sr_str *v, size_t n);
 char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *const *pool,
                       size_t pool_n);
 /* A growable text buffer over the engine's allocator. */

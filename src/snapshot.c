@@ -537,7 +537,9 @@ static char *get_dup(rd *d) {
 
 /* n strings packed in one allocation (sr_pack). n is at most the integers
  * left: each string takes one. */
-static char **get_pack(rd *d, size_t n) {
+/* A pack of n strings; shared = 1 lets a string that ends another share its
+ * bytes (sr_pack_suffixes_str), as the engine packs an incident's fixed strings. */
+static char **get_pack_as(rd *d, size_t n, int shared) {
   sr_str local[16] = {{"", 0}}, *v = local;
   if (d->rc) return NULL;
   if (n > d->r->int_count - d->i) {
@@ -550,10 +552,13 @@ static char **get_pack(rd *d, size_t n) {
   }
   for (size_t k = 0; k < n; k++) v[k] = *get_str(d);
   char **p = NULL;
-  if (!d->rc && !(p = sr_pack(&d->e->mem, v, n))) nomem(d);
+  if (!d->rc && !(p = shared ? sr_pack_suffixes_str(&d->e->mem, v, n) : sr_pack(&d->e->mem, v, n)))
+    nomem(d);
   if (v != local) sr_free(&d->e->mem, v);
   return p;
 }
+
+static char **get_pack(rd *d, size_t n) { return get_pack_as(d, n, 0); }
 
 static void get_code(rd *d, char out[8]) {
   const sr_str *s = get_str(d);
@@ -1005,8 +1010,13 @@ static int get_incidents(restore *x) {
     for (size_t k = 0; k < nitems; k++)
       inc->items[k].type = (uint8_t)get(d, SIREN_ITEM_ANALYSIS, SIREN_ITEM_INVOLVED_RESOURCE,
                                         "related item type");
-    inc->fixed = get_pack(d, nfixed);
+    inc->fixed = get_pack_as(d, nfixed, 1);
     inc->title = get_dup(d);
+    /* Unchanged since it opened: the title is the fixed one, as in the engine. */
+    if (inc->fixed && inc->title && strcmp(inc->title, inc->fixed[IF_TITLE0]) == 0) {
+      sr_free(&e->mem, inc->title);
+      inc->title = inc->fixed[IF_TITLE0];
+    }
     inc->summary = get_dup(d);
     inc->chat = get_pack(d, nchat);
     if (inc->chat) inc->chat_count = nchat;
@@ -1036,6 +1046,28 @@ static int get_incidents(restore *x) {
       SR_AT(rt->engagements, inc->last_eng).next_in_incident = (uint32_t)i;
     inc->last_eng = (uint32_t)i;
     inc->engagement_count++;
+  }
+  return d->rc;
+}
+
+/* Engagements were restored before their incidents, with strings of their
+ * own; an incident's engagements point at its ARN, plan name and opening
+ * title instead (sr_pack_shared), as when the engine started them. */
+static int share_engagement_strings(restore *x) {
+  rd *d = &x->d;
+  siren_engine *e = d->e;
+  sr_runtime *rt = &e->rt;
+  for (size_t i = 0; i < rt->engagement_count && !d->rc; i++) {
+    sr_engagement *en = &SR_AT(rt->engagements, i);
+    if (!en->incident_ix || en->incident_ix > e->incident_count || !en->strs) continue;
+    const sr_incident *inc = &SR_AT(e->incidents, en->incident_ix - 1);
+    if (!inc->fixed) continue;
+    char **p = sr_pack_shared(&e->mem, (const char *const *)en->strs, EN_COUNT, inc->fixed,
+                              sr_incident_fixed_count());
+    if (!p) return nomem(d);
+    if (en->strs[EN_TOKEN][0]) sr_map_put(&rt->tokens, p[EN_TOKEN], (uint32_t)i);
+    sr_free(&e->mem, en->strs);
+    en->strs = p;
   }
   return d->rc;
 }
@@ -1305,6 +1337,7 @@ int sr_snapshot_restore(siren_engine *e, const sr_rec *r) {
   get_timers(&x);
   get_rplans(&x);
   get_incidents(&x);
+  share_engagement_strings(&x);
   get_timeline(&x);
   get_heartbeats(&x);
   get_analyses(&x);

@@ -79,11 +79,10 @@ char **sr_pack_shared(const sr_mem *m, const char *const *v, size_t n, char *con
   return out;
 }
 
-char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n) {
+char **sr_pack_suffixes_str(const sr_mem *m, const sr_str *v, size_t n) {
   enum { MAX_STRS = 16 };
-  size_t len[MAX_STRS], owner[MAX_STRS];
-  if (n > MAX_STRS) return sr_pack_cstr(m, v, n);
-  for (size_t i = 0; i < n; i++) len[i] = strlen(v[i] ? v[i] : "");
+  size_t owner[MAX_STRS];
+  if (n > MAX_STRS) return sr_pack(m, v, n);
   size_t bytes = n * sizeof(char *);
   for (size_t i = 0; i < n; i++) {
     /* The longest string (first of equals) that ends with this one owns
@@ -91,24 +90,34 @@ char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n) {
     owner[i] = i;
     for (size_t k = 0; k < n; k++) {
       size_t o = owner[i];
-      if (len[k] < len[i] || (len[k] == len[o] && k >= o) || len[k] < len[o]) continue;
-      if (memcmp((v[k] ? v[k] : "") + len[k] - len[i], v[i] ? v[i] : "", len[i]) == 0)
-        owner[i] = k;
+      if (v[k].n < v[i].n || (v[k].n == v[o].n && k >= o) || v[k].n < v[o].n) continue;
+      if (v[i].n == 0 || memcmp(v[k].p + v[k].n - v[i].n, v[i].p, v[i].n) == 0) owner[i] = k;
     }
-    if (owner[i] == i) bytes += len[i] + 1;
+    if (owner[i] == i) bytes += v[i].n + 1;
   }
   char **out = sr_alloc(m, bytes);
   if (!out) return NULL;
   char *p = (char *)(out + n);
   for (size_t i = 0; i < n; i++) {
     if (owner[i] != i) continue;
-    memcpy(p, v[i] ? v[i] : "", len[i] + 1);
+    if (v[i].n) memcpy(p, v[i].p, v[i].n);
+    p[v[i].n] = '\0';
     out[i] = p;
-    p += len[i] + 1;
+    p += v[i].n + 1;
   }
   for (size_t i = 0; i < n; i++)
-    if (owner[i] != i) out[i] = out[owner[i]] + len[owner[i]] - len[i];
+    if (owner[i] != i) out[i] = out[owner[i]] + v[owner[i]].n - v[i].n;
   return out;
+}
+
+char **sr_pack_suffixes(const sr_mem *m, const char *const *v, size_t n) {
+  sr_str s[16];
+  if (n > 16) return sr_pack_cstr(m, v, n);
+  for (size_t i = 0; i < n; i++) {
+    s[i].p = v[i] ? v[i] : "";
+    s[i].n = strlen(s[i].p);
+  }
+  return sr_pack_suffixes_str(m, s, n);
 }
 
 static void buf_room(sr_buf *b, size_t extra) {
