@@ -536,9 +536,9 @@ static char *get_dup(rd *d) {
 }
 
 /* n strings packed in one allocation (sr_pack). n is at most the integers
- * left: each string takes one. */
-/* A pack of n strings; shared = 1 lets a string that ends another share its
- * bytes (sr_pack_suffixes_str), as the engine packs an incident's fixed strings. */
+ * left: each string takes one. shared = 1 lets a string that ends another
+ * share its bytes (sr_pack_suffixes_str), as the engine packs an incident's
+ * fixed strings. */
 static char **get_pack_as(rd *d, size_t n, int shared) {
   sr_str local[16] = {{"", 0}}, *v = local;
   if (d->rc) return NULL;
